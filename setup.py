@@ -1,0 +1,40 @@
+from configparser import ConfigParser
+import setuptools, shlex
+
+# nbdev 2 layout: everything the package declares lives in settings.ini
+config = ConfigParser(delimiters=['='])
+config.read('settings.ini', encoding='utf-8')
+cfg = config['DEFAULT']
+
+cfg_keys = 'version description keywords author author_email'.split()
+expected = cfg_keys + "lib_name user branch license status min_python audience language".split()
+for o in expected: assert o in cfg, "missing expected setting: {}".format(o)
+setup_cfg = {o:cfg[o] for o in cfg_keys}
+
+licenses = {'apache2': ('Apache Software License 2.0','OSI Approved :: Apache Software License')}
+statuses = [ '1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive' ]
+py_versions = '3.10 3.11 3.12 3.13'.split()
+
+requirements = shlex.split(cfg.get('requirements', ''))
+dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+min_python = cfg['min_python']
+lic = licenses[cfg['license'].lower()]
+
+setuptools.setup(
+    name = cfg['lib_name'],
+    license = lic[0],
+    classifiers = [
+        'Development Status :: ' + statuses[int(cfg['status'])],
+        'Intended Audience :: ' + cfg['audience'].title(),
+        'License :: ' + lic[1],
+        'Natural Language :: ' + cfg['language'].title(),
+    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]],
+    url = cfg['git_url'],
+    packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
+    include_package_data = True,
+    install_requires = requirements,
+    extras_require = {'dev': dev_requirements},
+    python_requires = '>=' + cfg['min_python'],
+    zip_safe = False,
+    entry_points = {'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d']},
+    **setup_cfg)
