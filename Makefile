@@ -1,0 +1,39 @@
+# seizure_nb: `make demo` and `make test` work on a fresh clone (they create .venv first).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test check export clean bench
+
+setup: $(VENV)/.installed
+
+# CPU torch 2.13 first: a bare `torch` requirement could pull a multi-GB CUDA build.
+$(VENV)/.installed: settings.ini setup.py
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+demo: setup  ## synthetic TUSZ corpus -> cache -> manifests -> summary, under ./demo
+	$(PY) -m seizure_nb demo --out demo
+
+export: setup  ## notebooks -> package
+	$(BIN)/nbdev_export
+
+check: setup  ## notebooks clean and package in sync with them (what CI checks)
+	$(BIN)/nbdev_export
+	@git diff --quiet -- seizure_nb && test -z "$$(git status --porcelain -- seizure_nb)" || { git status --short -- seizure_nb; echo "seizure_nb/ is out of sync with nbs/: run nbdev_export and commit"; exit 1; }
+	$(BIN)/nbdev_clean
+	@test -z "$$(git status --porcelain -- nbs)" || { git status --short -- nbs; echo "notebooks are not clean: run nbdev_clean and commit"; exit 1; }
+
+test: setup  ## notebook tests, then pytest (end-to-end CLI, benchmarks' smoke tests)
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_test --n_workers 2
+	$(BIN)/pytest -q tests
+
+bench: setup
+	$(PY) benchmarks/cache_and_loader.py
+
+clean:
+	rm -rf demo $(VENV)

@@ -1,0 +1,69 @@
+"End-to-end tests of `python -m seizure_nb` on real EDF + annotation files, in a subprocess as a user runs it."
+import json, subprocess, sys
+from pathlib import Path
+import numpy as np
+import pytest
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "seizure_nb", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tusz")
+    r = run("make-synthetic", d, "--patients", "3,1,1", "--seed", "11")
+    assert r.returncode == 0, r.stderr
+    return d
+
+def test_demo_runs_the_data_pipeline(tmp_path):
+    r = run("demo", "--out", tmp_path / "demo")
+    assert r.returncode == 0, r.stderr
+    assert "[CACHE]" in r.stderr and "[DATA]" in r.stderr
+    summary = json.loads((tmp_path / "demo/cache/summary.json").read_text())
+    assert summary["total"]["files"] == 28 and summary["total"]["seizures"] > 0 and summary["failed"] == 0
+    counts = [l.split() for l in r.stdout.splitlines() if l.startswith("train ")][-1]
+    assert int(counts[4]) > 0, "the training split has partial windows"
+
+def test_build_cache_resumes_and_records_failures(corpus, tmp_path):
+    bad = tmp_path / "bad"
+    subprocess.run(["cp", "-r", str(corpus), str(bad)], check=True)
+    edfs = sorted(bad.rglob("*.edf"))
+    blob = edfs[0].read_bytes(); edfs[0].write_bytes(blob[: len(blob) - 4096])
+    edfs[1].with_suffix(".csv_bi").unlink()
+    r = run("build-cache", "--data-dir", bad, "--cache-dir", tmp_path / "cache", "--workers", "2")
+    assert r.returncode == 1, "a failed file makes the build exit non-zero"
+    ledger = {Path(f["source"]).name: f["error"] for f in json.loads((tmp_path / "cache/failures.json").read_text())}
+    assert set(ledger) == {edfs[0].name, edfs[1].name}
+    assert "header declares" in ledger[edfs[0].name] and "annotation file is missing" in ledger[edfs[1].name]
+    assert len(list((tmp_path / "cache").rglob("*.labels.npy"))) == len(edfs) - 2, "the other files were cached"
+    edfs[0].write_bytes(blob)  # repair the EDF only: the rerun retries the two failures and keeps the 8 entries
+    r = run("build-cache", "--data-dir", bad, "--cache-dir", tmp_path / "cache")
+    assert "8 already cached, 2 to build" in r.stderr and r.returncode == 1
+    assert [Path(f["source"]).name for f in json.loads((tmp_path / "cache/failures.json").read_text())] == [edfs[1].name]
+
+def test_scan_cache_gate_fails_without_seizures(corpus, tmp_path):
+    quiet = tmp_path / "quiet"
+    subprocess.run(["cp", "-r", str(corpus), str(quiet)], check=True)
+    for f in quiet.rglob("*.csv_bi"):
+        f.write_text("\n".join(l.replace(",seiz,", ",bckg,") for l in f.read_text().splitlines()) + "\n")
+    for f in quiet.rglob("*.csv"): f.unlink()
+    r = run("build-cache", "--data-dir", quiet, "--cache-dir", tmp_path / "cache")
+    assert r.returncode == 1 and "no seizure found" in r.stderr
+    r = run("scan-cache", "--cache-dir", tmp_path / "cache")
+    assert r.returncode == 1 and "no seizure windows" in r.stderr
+
+def test_scan_cache_refuses_stale_cache(corpus, tmp_path):
+    assert run("build-cache", "--data-dir", corpus, "--cache-dir", tmp_path / "cache", "--workers", "2").returncode == 0
+    r = run("scan-cache", "--cache-dir", tmp_path / "cache", "--notch", "50")
+    assert r.returncode == 2 and "rerun build-cache" in r.stderr
+
+def test_cached_window_matches_source_edf(corpus, tmp_path):
+    "A cached window is the preprocessed EDF: same seizure labels as the .csv_bi, 256 Hz, 19 channels."
+    from seizure_nb.edf_cache import find_recordings, read_annotations, seizure_intervals, open_entry
+    assert run("build-cache", "--data-dir", corpus, "--cache-dir", tmp_path / "cache").returncode == 0
+    for rec in find_recordings(corpus):
+        x, y, meta = open_entry(tmp_path / "cache", rec.split, rec.rec_id)
+        _, ev, _ = read_annotations(rec.csv_bi)
+        sz = seizure_intervals(ev)
+        assert x.shape == (19, meta["n_samples"]) and meta["fs"] == 256
+        assert abs(y.sum() / 256 - sum(e - s for s, e in sz)) < 2 / 256 * max(1, len(sz))
+        assert np.isfinite(x).all()
