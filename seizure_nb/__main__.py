@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/09a_main.ipynb
+# %% ../nbs/09a_main.ipynb #8c7cd656
 #| eval: false
 from .cli import main
 if __name__ == "__main__": raise SystemExit(main())
