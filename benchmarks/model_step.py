@@ -1,0 +1,159 @@
+"""Forward+backward time and peak memory: our selective scan vs mambapy vs mamba-ssm, and the whole model.
+
+    python benchmarks/model_step.py                       # CPU: scan at B=64, model at B=8
+    python benchmarks/model_step.py --device cuda         # GPU: scan at B=256 (and B=64), model at B=64, bf16
+    python benchmarks/model_step.py --quick               # a smoke run (tests/test_benchmarks.py)
+
+Scan shapes follow the issue: d_model 64 (d_inner 128), d_state 16, L=960 (60 s at 16 Hz). Each figure is the median
+of `--reps` timed runs after two warm-ups; peak memory is the allocator's high-water mark above the inputs (CUDA) or
+the process's resident-set growth measured in a fresh subprocess (CPU). Variants that cannot run here (mamba-ssm off
+CUDA, mambapy not installed) print as skipped.
+"""
+import argparse, json, os, statistics, subprocess, sys, time
+from pathlib import Path
+import torch
+import torch.nn.functional as F
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from seizure_nb.model import (selective_scan, selective_scan_ref, Mamba, DualStreamMamba, ModelConfig, GraphLayer,
+                              _mamba_kernels)
+
+def sync(device):
+    if device == "cuda": torch.cuda.synchronize()
+
+def timed(fn, device, reps):
+    "Median seconds of `fn()` over `reps` runs after two warm-ups, and peak bytes allocated above the start (CUDA)."
+    for _ in range(2): fn()
+    sync(device)
+    if device == "cuda": torch.cuda.reset_peak_memory_stats(); base = torch.cuda.memory_allocated()
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter(); fn(); sync(device); ts.append(time.perf_counter() - t)
+    peak = torch.cuda.max_memory_allocated() - base if device == "cuda" else None
+    return statistics.median(ts), peak
+
+def scan_inputs(B, L, D, N, device, dtype=torch.float32, seed=0):
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    r = lambda *s: torch.randn(*s, generator=g).to(device, dtype)
+    return dict(u=r(B, D, L), delta=r(B, D, L), A=-torch.exp(torch.randn(D, N, generator=g) * .5).to(device),
+                B=r(B, N, L), C=r(B, N, L), D=torch.ones(D, device=device), z=r(B, D, L),
+                delta_bias=torch.zeros(D, device=device))
+
+def mambapy_scan(u, delta, A, B, C, D, z, delta_bias, delta_softplus=True):
+    "mambapy's parallel (Blelloch) scan, used as mambapy's own Mamba uses it."
+    from mambapy.pscan import pscan
+    delta = F.softplus(delta + delta_bias[:, None]).transpose(1, 2)
+    dA = torch.exp(delta.unsqueeze(-1) * A)
+    BX = delta.unsqueeze(-1) * B.transpose(1, 2).unsqueeze(2) * u.transpose(1, 2).unsqueeze(-1)
+    y = (pscan(dA, BX) @ C.transpose(1, 2).unsqueeze(-1)).squeeze(3).transpose(1, 2)
+    return (y + u * D[:, None]) * F.silu(z)
+
+def scan_variants(device):
+    v = {"ours (chunked scan)": selective_scan}
+    try:
+        import mambapy.pscan; v["mambapy (parallel scan)"] = mambapy_scan
+    except ImportError: pass
+    if device == "cuda" and _mamba_kernels()[0] is not None: v["mamba-ssm kernel"] = _mamba_kernels()[0]
+    return v
+
+def bench_scan(name, B, L, device, reps):
+    fn = scan_variants(device)[name]
+    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, device).items()}
+    def step():
+        y = fn(**x, delta_softplus=True); y.float().square().mean().backward()
+    return timed(step, device, reps)
+
+def bench_layer(backend, B, L, device, reps):
+    "Whole Mamba layer (projections, conv, scan) fwd+bwd, bf16 autocast on CUDA."
+    os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"] = "1" if backend == "ours" else "0"
+    m = Mamba(64).to(device); x = torch.randn(B, L, 64, device=device, requires_grad=True)
+    def step():
+        with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
+            y = m(x)
+        y.float().square().mean().backward()
+    try: return timed(step, device, reps)
+    finally: os.environ.pop("SEIZURE_MAMBA_FORCE_FALLBACK")
+
+def bench_model(B, device, reps, cfg=ModelConfig()):
+    "Whole dual-stream model: fwd + bwd + AdamW step on 60 s windows."
+    model = DualStreamMamba(cfg).to(device); opt = torch.optim.AdamW(model.parameters(), 1e-4)
+    x = torch.randn(B, 19, 60 * 256, device=device); y = (torch.rand(B, 60 * 256, device=device) > .9).float()
+    def step():
+        with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
+            out = model(x)
+        F.binary_cross_entropy_with_logits(out.float(), y).backward(); opt.step(); opt.zero_grad(set_to_none=True)
+    return timed(step, device, reps)
+
+def bench_graph(B, L, device, reps, loop_windows=2):
+    """Graph stage fwd+bwd: our dense batched layer over all (batch, time) graphs vs the reference design's Python loop
+    building one sparse graph (edge list from the thresholded adjacency) per sample and time step."""
+    n, d = 19, 64
+    layer = GraphLayer(d, 0.0).to(device)
+    g = torch.randn(B, L, n, d, device=device, requires_grad=True)
+    adj = torch.softmax(torch.randn(B, L, n, n, device=device), -1)
+    def dense(): layer(g, adj).square().mean().backward()
+    def loop():
+        outs = []
+        for b in range(loop_windows):
+            for t in range(L):
+                src, dst = (adj[b, t] > 1 / n).nonzero(as_tuple=True)
+                msg = torch.zeros(n, d, device=device).index_add(0, dst, g[b, t][src] * adj[b, t][dst, src, None])
+                outs.append(g[b, t] + layer.mlp(layer.norm(msg)))
+        torch.stack(outs).square().mean().backward()
+    t_dense, _ = timed(dense, device, reps)
+    t_loop, _ = timed(loop, device, 1)
+    return B / t_dense, loop_windows / t_loop
+
+def cpu_peak(args):
+    "Run one measurement in a fresh process and report its resident-set growth (bytes)."
+    code = ("import resource, json, sys; sys.argv=['x']; import benchmarks.model_step as b, torch; "
+            f"a = {args!r}; x = b.scan_inputs(a['B'], a['L'], 128, 16, 'cpu'); r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            "b.bench_scan(a['name'], a['B'], a['L'], 'cpu', 1); "
+            "print(json.dumps((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) * 1024))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
+
+def gib(b): return "-" if b is None else f"{b / 2**30:.2f} GiB"
+
+def main(device="cpu", quick=False, reps=5, model=""):
+    torch.manual_seed(0)
+    L = 96 if quick else 960
+    scan_B = [4] if quick else ([256, 64] if device == "cuda" else [64])
+    model_B = 2 if quick else (64 if device == "cuda" else 8)
+    name = torch.cuda.get_device_name() if device == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    print(f"device: {name}; torch {torch.__version__}")
+    results = {}
+    for B in scan_B:
+        print(f"\nselective scan, fwd+bwd, fp32, B={B}, L={L}, d_inner=128, d_state=16")
+        base = None
+        for v in scan_variants(device):
+            t, peak = bench_scan(v, B, L, device, reps)
+            if device == "cpu" and not quick: peak = cpu_peak({"name": v, "B": B, "L": L})
+            base = base or t
+            results[f"scan {v} B={B}"] = (t, peak)
+            print(f"  {v:26} {t * 1e3:9.1f} ms  {gib(peak):>10}  {t / base:6.2f}x ours")
+    if device == "cuda" and _mamba_kernels()[0] is not None:
+        print(f"\nMamba layer (d_model 64), fwd+bwd, bf16 autocast, B={scan_B[0]}, L={L}")
+        tk, pk = bench_layer("kernel", scan_B[0], L, device, reps)
+        to, po = bench_layer("ours", scan_B[0], L, device, reps)
+        print(f"  mamba-ssm kernel  {tk * 1e3:8.1f} ms {gib(pk):>10}\n  ours              {to * 1e3:8.1f} ms {gib(po):>10}"
+              f"   time {to / tk:.2f}x, memory {po / pk:.2f}x the kernel's")
+        results["layer kernel"], results["layer ours"] = (tk, pk), (to, po)
+    over = {k: type(getattr(ModelConfig, k))(v) for k, v in (kv.split("=") for kv in model.split(",") if kv)}
+    cfg = ModelConfig(**({"d_model": 16, "d_edge": 8, "d_state": 8, "encoder_stride": 64} if quick else {}) | over)
+    t, peak = bench_model(model_B, device, max(2, reps // 2), cfg)
+    print(f"\nwhole model ({'default config' if not over else over}), fwd+bwd+AdamW, B={model_B}, 60 s windows: {t * 1e3:.0f} ms/step, "
+          f"{model_B / t:.1f} windows/s, peak {gib(peak)}")
+    results["model"] = (t, peak)
+    gB = 4 if quick else 64
+    dense, loop = bench_graph(gB, L, device, reps, loop_windows=1 if quick else 2)
+    print(f"\ngraph stage fwd+bwd, B={gB}, L={L}: dense batched {dense:.1f} windows/s, per-timestep sparse loop "
+          f"{loop:.2f} windows/s ({dense / loop:.0f}x)")
+    results["graph"] = (dense, loop)
+    return results
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    ap.add_argument("--quick", action="store_true"); ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--model", default="", help="ModelConfig overrides, e.g. d_model=32,d_state=8")
+    main(**vars(ap.parse_args()))
