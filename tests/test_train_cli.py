@@ -1,0 +1,64 @@
+"The whole job from the command line on the synthetic corpus: demo (short), resume, evaluate, predict."
+import json, subprocess, sys
+from pathlib import Path
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "seizure_nb", *map(str, args)], capture_output=True, text=True, cwd=REPO)
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    "A shorter `make demo`: the smoke model, two epochs."
+    out = tmp_path_factory.mktemp("demo")
+    r = run("demo", "--out", out, "--config", "configs/local/smoke.yaml", "--set", "train.max_steps=null", "train.epochs=2")
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out, r
+
+def test_demo_trains_a_model_that_beats_chance(demo):
+    out, r = demo
+    assert "report:" in r.stdout
+    rows = [json.loads(l) for l in (out / "run/metrics.jsonl").read_text().splitlines()]
+    best = max(x["dev/auroc"] for x in rows if "dev/auroc" in x)
+    assert best >= 0.9, f"dev AUROC {best}"
+    m = json.loads((out / "run/eval/metrics.json").read_text())
+    assert m["split"] == "eval" and m["tuned_on"] == "dev" and m["auroc_1s"] > 0.8
+    hyps = sorted((out / "run/eval/hyp").glob("*.csv_bi"))
+    assert len(hyps) == m["recordings"] == 6
+    for f in ("report.md", "curves.png", "window.png", "eval/events.png", "best.pt", "last.pt", "config.yaml"):
+        assert (out / "run" / f).exists(), f
+
+def test_hypothesis_files_parse_with_reference_duration(demo):
+    out, _ = demo
+    from seizure_nb.edf_cache import read_annotations
+    for f in (out / "run/eval/hyp").glob("*.csv_bi"):
+        ref = next((out / "tusz").rglob(f.name))
+        hdr, ev, _ = read_annotations(f, float(read_annotations(ref)[0]["duration"].split()[0]))
+        assert hdr["duration"] == read_annotations(ref)[0]["duration"] and ev
+
+def test_train_resume_and_truncated_checkpoint(demo, tmp_path):
+    out, _ = demo
+    common = ["--config", "configs/local/smoke.yaml", "--set", f"data.cache_dir={out / 'cache'}", f"log.out_dir={tmp_path / 'run'}"]
+    r = run("train", *common, "train.max_steps=3")
+    assert r.returncode == 0 and json.loads(r.stdout)["global_step"] == 3, r.stderr[-2000:]
+    r = run("train", *common, "train.max_steps=5", "--resume")
+    assert r.returncode == 0 and json.loads(r.stdout)["global_step"] == 5 and "resumed" in r.stderr
+    ck = tmp_path / "run/last.pt"; ck.write_bytes(ck.read_bytes()[:2000])
+    r = run("train", *common, "train.max_steps=6", "--resume")
+    assert r.returncode == 2 and "unreadable checkpoint" in r.stderr and "last.pt" in r.stderr
+
+def test_unknown_config_key_is_named(tmp_path):
+    cfg = tmp_path / "bad.yaml"; cfg.write_text("train:\n  epocs: 3\n")
+    r = run("train", "--config", cfg)
+    assert r.returncode == 2 and "unknown config key 'train.epocs'" in r.stderr
+
+def test_predict_writes_csv_bi_for_unannotated_edf(demo, tmp_path):
+    out, _ = demo
+    edf = next((out / "tusz/edf/eval").rglob("*.edf"))
+    lone = tmp_path / edf.name; lone.write_bytes(edf.read_bytes())  # no annotation beside it
+    r = run("predict", "--checkpoint", out / "run/best.pt", lone, "--out", tmp_path / "pred")
+    assert r.returncode == 0, r.stderr[-2000:]
+    from seizure_nb.edf_cache import read_annotations
+    hdr, ev, _ = read_annotations(tmp_path / "pred" / f"{edf.stem}.csv_bi")
+    assert ev and ev[-1].stop == pytest.approx(float(hdr["duration"].split()[0]), abs=0.01)
