@@ -104,9 +104,9 @@ def bench_graph(B, L, device, reps, loop_windows=2):
     return B / t_dense, loop_windows / t_loop
 
 def cpu_peak(args):
-    "Run one measurement in a fresh process and report its resident-set growth (bytes)."
+    "Run one measurement in a fresh process and report its resident-set growth (bytes, inputs included)."
     code = ("import resource, json, sys; sys.argv=['x']; import benchmarks.model_step as b, torch; "
-            f"a = {args!r}; x = b.scan_inputs(a['B'], a['L'], 128, 16, 'cpu'); r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            f"a = {args!r}; r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
             "b.bench_scan(a['name'], a['B'], a['L'], 'cpu', 1); "
             "print(json.dumps((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) * 1024))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])

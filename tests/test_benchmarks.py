@@ -13,3 +13,14 @@ def test_cache_and_loader_smoke(capsys):
     assert "random 60 s window reads/s" in out and "build, h of EEG/s/worker" in out
     assert all(v > 0 for v in r.values())
     assert r["size_ratio"] > 3, "the reference stores each sample six times, compressed float32 vs our float16"
+
+def test_model_step_smoke(capsys):
+    r = load("model_step").main(device="cpu", quick=True, reps=1)
+    out = capsys.readouterr().out
+    assert "ours (chunked scan)" in out and "whole model" in out and "graph stage" in out
+    dense, loop = r["graph"]
+    assert dense > loop > 0
+
+def test_scoring_smoke(capsys):
+    r = load("scoring").main(recordings=30, hours=5.0, seizures=15)
+    assert r["seconds"] > 0 and "OVERLAP sens" in capsys.readouterr().out
