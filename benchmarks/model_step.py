@@ -104,11 +104,10 @@ def bench_graph(B, L, device, reps, loop_windows=2):
     return B / t_dense, loop_windows / t_loop
 
 def cpu_peak(args):
-    "Run one measurement in a fresh process and report its resident-set growth (bytes, inputs included)."
-    code = ("import resource, json, sys; sys.argv=['x']; import benchmarks.model_step as b, torch; "
-            f"a = {args!r}; r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-            "b.bench_scan(a['name'], a['B'], a['L'], 'cpu', 1); "
-            "print(json.dumps((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) * 1024))")
+    "Run one measurement in a fresh process; its peak resident-set growth (bytes, inputs included), from VmHWM."
+    code = ("import json, sys; sys.argv=['x']; import benchmarks.model_step as b, torch; "
+            "hwm = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) * 1024; "
+            f"a = {args!r}; r0 = hwm(); b.bench_scan(a['name'], a['B'], a['L'], 'cpu', 1); print(json.dumps(hwm() - r0))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
 
