@@ -143,7 +143,7 @@ def main(device="cpu", quick=False, reps=5, model=""):
     print(f"\nwhole model ({'default config' if not over else over}), fwd+bwd+AdamW, B={model_B}, 60 s windows: {t * 1e3:.0f} ms/step, "
           f"{model_B / t:.1f} windows/s, peak {gib(peak)}")
     results["model"] = (t, peak)
-    gB = 4 if quick else 64
+    gB = 4 if quick else (64 if device == "cuda" else 8)
     dense, loop = bench_graph(gB, L, device, reps, loop_windows=1 if quick else 2)
     print(f"\ngraph stage fwd+bwd, B={gB}, L={L}: dense batched {dense:.1f} windows/s, per-timestep sparse loop "
           f"{loop:.2f} windows/s ({dense / loop:.0f}x)")
