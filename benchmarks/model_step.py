@@ -9,10 +9,11 @@ of `--reps` timed runs after two warm-ups; peak memory is the allocator's high-w
 the process's resident-set growth measured in a fresh subprocess (CPU). Variants that cannot run here (mamba-ssm off
 CUDA, mambapy not installed) print as skipped.
 """
-import argparse, json, os, statistics, subprocess, sys, time
+import argparse, functools, json, os, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from seizure_nb.model import (selective_scan, selective_scan_ref, Mamba, DualStreamMamba, ModelConfig, GraphLayer,
                               _mamba_kernels)
@@ -48,7 +49,11 @@ def mambapy_scan(u, delta, A, B, C, D, z, delta_bias, delta_softplus=True):
     return (y + u * D[:, None]) * F.silu(z)
 
 def scan_variants(device):
+    "Scans to compare: ours at the default chunk (on CUDA also a larger chunk and the one-level scan), mambapy, mamba-ssm."
     v = {"ours (chunked scan)": selective_scan}
+    if device == "cuda":
+        v["ours, chunk 128"] = functools.partial(selective_scan, chunk=128)
+        v["ours, one level (block 64)"] = functools.partial(selective_scan, block=64)
     try:
         import mambapy.pscan; v["mambapy (parallel scan)"] = mambapy_scan
     except ImportError: pass
@@ -61,6 +66,20 @@ def bench_scan(name, B, L, device, reps):
     def step():
         y = fn(**x, delta_softplus=True); y.float().square().mean().backward()
     return timed(step, device, reps)
+
+class _CountOps(TorchDispatchMode):
+    "Counts dispatched aten ops: views (no kernel) and the rest (a kernel launch each, on a GPU)."
+    def __init__(self): super().__init__(); self.kernels = self.views = 0
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        if func.is_view: self.views += 1
+        else: self.kernels += 1
+        return func(*args, **(kwargs or {}))
+
+def dispatched_ops(L, **kw):
+    "(kernel ops, view ops) dispatched by one fwd+bwd of our scan: the same on any device and batch size."
+    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(2, L, 128, 16, "cpu").items()}
+    with _CountOps() as c: selective_scan(**x, delta_softplus=True, **kw).square().mean().backward()
+    return c.kernels, c.views
 
 def bench_layer(backend, B, L, device, reps):
     "Whole Mamba layer (projections, conv, scan) fwd+bwd, bf16 autocast on CUDA."
@@ -130,6 +149,10 @@ def main(device="cpu", quick=False, reps=5, model=""):
             base = base or t
             results[f"scan {v} B={B}"] = (t, peak)
             print(f"  {v:26} {t * 1e3:9.1f} ms  {gib(peak):>10}  {t / base:6.2f}x ours")
+    (one, one_v), (two, two_v) = dispatched_ops(L, chunk=64, block=64), dispatched_ops(L, chunk=64, block=8)
+    print(f"\nPyTorch ops per scan fwd+bwd (L={L}, chunk 64), kernels + views: one level {one:,} + {one_v:,}, "
+          f"blocks of 8 {two:,} + {two_v:,} ({one / two:.1f}x fewer kernels)")
+    results["ops"] = (one, two)
     if device == "cuda" and _mamba_kernels()[0] is not None:
         print(f"\nMamba layer (d_model 64), fwd+bwd, bf16 autocast, B={scan_B[0]}, L={L}")
         tk, pk = bench_layer("kernel", scan_B[0], L, device, reps)

@@ -35,67 +35,88 @@ def selective_scan_ref(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta
     return y.to(dtype)
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #68edba98
-def _linear_scan(a, b, h0):
-    "`h_t = a_t h_{t-1} + b_t` along dim 0 of time-major (T, B, D, N) tensors, `h_{-1} = h0`."
-    h, prev = torch.empty_like(b), h0
-    for t in range(len(a)): prev = torch.addcmul(b[t], a[t], prev, out=h[t])
-    return h
-
-def _reverse_scan(a, gy, C, G):
-    "State gradients `gh_t = C_t gy_t + a_{t+1} gh_{t+1}` (`gh_T` receives `G`), and `a_0 gh_0` for the chunk before."
-    gh, carry = torch.empty(a.shape, dtype=a.dtype, device=a.device), G
-    for t in reversed(range(len(a))):
-        torch.addcmul(carry, gy[t][..., None], C[t], out=gh[t]); carry = a[t] * gh[t]
-    return gh, carry
-
-def _chunk_states(u, delta, A, B, h0):
-    "Time-major decays `a`, inputs `b` and states `h` (T, B, D, N) of one chunk; `u`, `delta` (B, D, T), `B` (B, N, T)."
-    dt = delta.permute(2, 0, 1).contiguous()  # time-major storage: each step's slice is contiguous
+def _chunk_states(dt, u, A, B, h0, block):
+    "Decays `a` and states `h` (T, b, D, N) of `h_t = a_t h_{t-1} + b_t` from `h0`; time-major `dt`, `u` (T, b, D), `B` (T, b, N)."
+    S = len(dt) // block
     a = torch.exp(dt[..., None] * A)
-    b = (dt * u.permute(2, 0, 1))[..., None] * B.permute(2, 0, 1).contiguous()[:, :, None]
-    return a, b, _linear_scan(a, b, h0)
+    h = (dt * u)[..., None] * B[:, :, None]                   # the inputs b_t, scanned in place into the states
+    hb, ab = h.view(S, block, *h.shape[1:]), a.view(S, block, *a.shape[1:])
+    hk, ak = hb.unbind(1), ab.unbind(1)
+    hk[0][0].addcmul_(ak[0][0], h0)                            # block 0 starts from h0, the others from 0 (for now)
+    for k in range(1, block): hk[k].addcmul_(ak[k], hk[k - 1])
+    if S > 1:                                                  # carry the state across blocks, one step per block
+        cum = dt.view(S, block, *dt.shape[1:]).cumsum(1)       # dt summed from each block's start
+        across, last = torch.exp(cum[:, -1, ..., None] * A).unbind(0), hk[-1].unbind(0)
+        ends = [last[0]]
+        for s in range(1, S - 1): ends.append(torch.addcmul(last[s], across[s], ends[-1]))
+        hb[1:].addcmul_((cum[1:, ..., None] * A).exp_(), torch.stack(ends)[:, None])  # + decay since block start * state before it
+    return a, h
+
+def _chunk_state_grads(a, dt, A, gy, C, G, block):
+    "State gradients `gh_t = C_t gy_t + a_{t+1} gh_{t+1}` (T, b, D, N); the last step also receives `G` from later chunks."
+    S = len(a) // block
+    gh = gy[..., None] * C[:, :, None]
+    gb, ab = gh.view(S, block, *gh.shape[1:]), a.view(S, block, *a.shape[1:])
+    gk, ak = gb.unbind(1), ab.unbind(1)
+    gk[-1][-1].add_(G)
+    for k in reversed(range(block - 1)): gk[k].addcmul_(ak[k + 1], gk[k + 1])
+    if S > 1:                                                  # carry gradients back across blocks
+        db = dt.view(S, block, *dt.shape[1:])
+        tot = db.sum(1)
+        across, first = torch.exp(tot[..., None] * A).unbind(0), (ab[:, 0] * gb[:, 0]).unbind(0)
+        R = [first[-1]]                                        # gradient entering block s's last state from block s + 1
+        for s in range(S - 2, 0, -1): R.append(torch.addcmul(first[s], across[s], R[-1]))
+        after = tot[:-1, None] - db[:-1].cumsum(1)             # dt summed over the rest of the block
+        gb[:-1].addcmul_((after[..., None] * A).exp_(), torch.stack(R[::-1])[:, None])
+    return gh
 
 class _SelectiveScan(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, u, delta, A, B, C, chunk):
+    def forward(ctx, u, delta, A, B, C, chunk, block):
         with torch.autocast(u.device.type, enabled=False):
-            h = u.new_zeros(u.shape[0], u.shape[1], A.shape[1])
-            ys, h0s = [], []
-            for s in range(0, u.shape[2], chunk):
+            u, delta, B, C = (t.permute(2, 0, 1).contiguous() for t in (u, delta, B, C))  # time-major: (L, b, .)
+            y, h, h0s = torch.empty_like(u), u.new_zeros(*u.shape[1:], A.shape[1]), []
+            for s in range(0, len(u), chunk):
                 sl = slice(s, s + chunk)
                 h0s.append(h)
-                _, _, hs = _chunk_states(u[..., sl], delta[..., sl], A, B[..., sl], h)
-                ys.append((hs @ C[..., sl].permute(2, 0, 1)[..., None])[..., 0].permute(1, 2, 0))  # y_t = h_t . C_t
+                _, hs = _chunk_states(delta[sl], u[sl], A, B[sl], h, block)
+                torch.matmul(hs, C[sl, ..., None], out=y[sl, ..., None])  # y_t = h_t . C_t
                 h = hs[-1]
             ctx.save_for_backward(u, delta, A, B, C, torch.stack(h0s))
-            ctx.chunk = chunk
-            return torch.cat(ys, -1)
+            ctx.chunk, ctx.block = chunk, block
+            return y.permute(1, 2, 0)
 
     @staticmethod
     def backward(ctx, gy):
         u, delta, A, B, C, h0s = ctx.saved_tensors
-        chunk = ctx.chunk
+        chunk, block = ctx.chunk, ctx.block
         with torch.autocast(u.device.type, enabled=False):
-            gy = gy.to(u.dtype)
-            gu, gdelta, gB, gC, gA = map(torch.zeros_like, (u, delta, B, C, A))
-            G = torch.zeros_like(h0s[0])  # gradient reaching this chunk's last state from later chunks
+            gy = gy.to(u.dtype).permute(2, 0, 1).contiguous()
+            gu, gdelta, gB, gC = (torch.empty_like(t) for t in (u, delta, B, C))
+            gA, G = torch.zeros_like(A), torch.zeros_like(h0s[0])  # G: gradient reaching this chunk's last state from later ones
             for i in reversed(range(len(h0s))):
                 sl = slice(i * chunk, (i + 1) * chunk)
-                a, b, hs = _chunk_states(u[..., sl], delta[..., sl], A, B[..., sl], h0s[i])
-                g, dl, uu = gy[..., sl].permute(2, 0, 1), delta[..., sl].permute(2, 0, 1), u[..., sl].permute(2, 0, 1)
-                Bt, Ct = B[..., sl].permute(2, 0, 1)[..., None], C[..., sl].permute(2, 0, 1)[:, :, None]
-                gh, G = _reverse_scan(a, g, Ct, G)
-                gC[..., sl] = (g[:, :, None] @ hs)[:, :, 0].permute(1, 2, 0)
-                gB[..., sl] = ((dl * uu)[:, :, None] @ gh)[:, :, 0].permute(1, 2, 0)
-                ghB = (gh @ Bt)[..., 0]
-                gdA = b.neg_().add_(hs).mul_(gh)  # gh * a_t h_{t-1}, with a_t h_{t-1} = h_t - b_t
-                gA += (gdA * dl[..., None]).sum((0, 1))
-                gdelta[..., sl] = ((gdA.mul_(A)).sum(-1) + ghB * uu).permute(1, 2, 0)
-                gu[..., sl] = (ghB * dl).permute(1, 2, 0)
-        return gu, gdelta, gA, gB, gC, None
+                dt, uu = delta[sl], u[sl]
+                a, hs = _chunk_states(dt, uu, A, B[sl], h0s[i], block)
+                gh = _chunk_state_grads(a, dt, A, gy[sl], C[sl], G, block)
+                G = a[0] * gh[0]
+                torch.matmul(gy[sl, :, None], hs, out=gC[sl, :, None])
+                torch.matmul((dt * uu)[:, :, None], gh, out=gB[sl, :, None])
+                ghB = (gh @ B[sl, ..., None])[..., 0]
+                gdA = a.mul_(gh)                                   # gh_t * a_t h_{t-1}: the gradient of log a_t
+                gdA[1:].mul_(hs[:-1]); gdA[0].mul_(h0s[i])
+                gA += (gdA * dt[..., None]).sum((0, 1))
+                torch.addcmul(gdA.mul_(A).sum(-1), ghB, uu, out=gdelta[sl])
+                torch.mul(ghB, dt, out=gu[sl])
+        return *(t.permute(1, 2, 0) for t in (gu, gdelta)), gA, *(t.permute(1, 2, 0) for t in (gB, gC)), None, None
+
+def _block_size(chunk, device):
+    "Steps per block: the whole chunk on CPU (no launch overhead to save), else the largest divisor <= sqrt(chunk)."
+    return chunk if device.type == "cpu" else max(k for k in range(1, math.isqrt(chunk) + 1) if chunk % k == 0)
 
 def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
                    chunk:int=64, # time steps per chunk: memory O(B D N chunk)
+                   block:int|None=None, # steps per block inside a chunk (divides `chunk`); None: `_block_size`
                   ):
     "Chunked PyTorch selective scan: same signature and result as mamba-ssm's `selective_scan_fn`."
     dtype = u.dtype
@@ -103,9 +124,14 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
         u, delta, A, B, C = map(_fp32, (u, delta, A, B, C))
         if delta_bias is not None: delta = delta + _fp32(delta_bias)[:, None]
         if delta_softplus: delta = F.softplus(delta)
+        if block and chunk % block: raise ValueError(f"selective_scan: block={block} does not divide chunk={chunk}")
         if not u.is_cuda:  # keep one chunk's (T, B, D, N) temporaries under 8 MiB: larger ones are mmapped by glibc
-            chunk = min(chunk, max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1])))  # and page-faulted every time
-        y = _SelectiveScan.apply(u, delta, A, B, C, chunk)
+            cap = max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1]))  # and page-faulted on every call
+            chunk = min(chunk, max(block or 1, cap - cap % (block or 1)))
+        block = block or _block_size(chunk, u.device)
+        L, pad = u.shape[-1], -u.shape[-1] % chunk  # padded steps have dt = 0: decay 1, input 0, state unchanged
+        padded = [F.pad(t, (0, pad)) if pad else t for t in (u, delta, B, C)]
+        y = _SelectiveScan.apply(*padded[:2], A, *padded[2:], chunk, block)[..., :L]
         if D is not None: y = y + u * _fp32(D)[:, None]
         if z is not None: y = y * F.silu(_fp32(z))
     return y.to(dtype)

@@ -20,6 +20,8 @@ def test_model_step_smoke(capsys):
     assert "ours (chunked scan)" in out and "whole model" in out and "graph stage" in out
     dense, loop = r["graph"]
     assert dense > loop > 0
+    one_level, two_level = r["ops"]
+    assert one_level > two_level > 0, "blocks cut the ops dispatched per scan"
 
 def test_scoring_smoke(capsys):
     r = load("scoring").main(recordings=30, hours=5.0, seizures=15)
