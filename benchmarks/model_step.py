@@ -6,17 +6,21 @@
 
 Scan shapes follow the issue: d_model 64 (d_inner 128), d_state 16, L=960 (60 s at 16 Hz). Each figure is the median
 of `--reps` timed runs after two warm-ups; peak memory is the allocator's high-water mark above the inputs (CUDA) or
-the process's resident-set growth measured in a fresh subprocess (CPU). Variants that cannot run here (mamba-ssm off
-CUDA, mambapy not installed) print as skipped.
+the process's resident-set growth measured in a fresh subprocess (CPU). Two device-independent counts come from
+dispatch-mode accounting on CPU tensors: the ops one fwd+bwd of our scan dispatches (kernels and views), and the
+peak bytes of live tensors, which reproduces the CUDA allocator's figures for our first scan (2.74 vs 2.60 GiB at
+B=256) and mambapy (4.56 vs 4.52 GiB at B=64) and so tells the GPU memory of ours at the CUDA chunk and block
+sizes on any machine. Variants that cannot run here (mamba-ssm off CUDA, mambapy not installed) print as skipped.
 """
-import argparse, functools, json, os, statistics, subprocess, sys, time
+import argparse, functools, json, os, statistics, subprocess, sys, time, weakref
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_flatten
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from seizure_nb.model import (selective_scan, selective_scan_ref, Mamba, DualStreamMamba, ModelConfig, GraphLayer,
-                              _mamba_kernels)
+                              _mamba_kernels, _SelectiveScan)
 
 def sync(device):
     if device == "cuda": torch.cuda.synchronize()
@@ -74,6 +78,34 @@ class _CountOps(TorchDispatchMode):
         if func.is_view: self.views += 1
         else: self.kernels += 1
         return func(*args, **(kwargs or {}))
+
+class _LiveBytes(TorchDispatchMode):
+    "Peak bytes of tensor storage created under the mode and still referenced (a storage shared by views counts once)."
+    def __init__(self): super().__init__(); self.cur = self.peak = 0; self.refs, self.size = {}, {}
+    def _drop(self, key):
+        self.refs[key] -= 1
+        if not self.refs[key]: self.cur -= self.size.pop(key); del self.refs[key]
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        for t in tree_flatten(out)[0]:
+            if not isinstance(t, torch.Tensor) or not t.untyped_storage().nbytes(): continue
+            key = t.untyped_storage().data_ptr()
+            if key not in self.size:
+                self.size[key], self.refs[key] = t.untyped_storage().nbytes(), 0
+                self.cur += self.size[key]; self.peak = max(self.peak, self.cur)
+            self.refs[key] += 1; weakref.finalize(t, self._drop, key)
+        return out
+
+def tensor_peak(name, B, L, chunk=64, block=8):
+    "Peak live tensor bytes of one scan fwd+bwd after a warm-up, as the CUDA allocator would see them, computed on CPU."
+    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, "cpu").items()}
+    if name == "ours":  # the autograd function itself: `selective_scan` would cap the chunk on CPU
+        fn = lambda u, delta, A, B, C, D, z, delta_bias: _SelectiveScan.apply(u, delta, A, B, C, D, z, delta_bias, True, chunk, block)
+    else: fn = functools.partial(mambapy_scan, delta_softplus=True)
+    step = lambda: fn(**x).square().mean().backward()
+    step()
+    with _LiveBytes() as m: step()
+    return m.peak
 
 def dispatched_ops(L, **kw):
     "(kernel ops, view ops) dispatched by one fwd+bwd of our scan: the same on any device and batch size."
@@ -153,6 +185,12 @@ def main(device="cpu", quick=False, reps=5, model=""):
     print(f"\nPyTorch ops per scan fwd+bwd (L={L}, chunk 64), kernels + views: one level {one:,} + {one_v:,}, "
           f"blocks of 8 {two:,} + {two_v:,} ({one / two:.1f}x fewer kernels)")
     results["ops"] = (one, two)
+    if not quick:
+        mem = {f"ours (chunk 64, blocks of 8), B={b}": tensor_peak("ours", b, L) for b in (256, 64)}
+        if "mambapy (parallel scan)" in scan_variants(device): mem["mambapy, B=64"] = tensor_peak("mambapy", 64, L)
+        print("peak live tensor memory per scan fwd+bwd (device-independent accounting): "
+              + ", ".join(f"{k} {gib(v)}" for k, v in mem.items()))
+        results["tensor peak"] = mem
     if device == "cuda" and _mamba_kernels()[0] is not None:
         print(f"\nMamba layer (d_model 64), fwd+bwd, bf16 autocast, B={scan_B[0]}, L={L}")
         tk, pk = bench_layer("kernel", scan_B[0], L, device, reps)

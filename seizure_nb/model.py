@@ -70,45 +70,80 @@ def _chunk_state_grads(a, dt, A, gy, C, G, block):
         gb[:-1].addcmul_((after[..., None] * A).exp_(), torch.stack(R[::-1])[:, None])
     return gh
 
+def _tm(x, sl): return x[..., sl].permute(2, 0, 1).contiguous()  # a time slice of (b, ., L) as time-major (T, b, .)
+
+def _step_sizes(x, sl):
+    "Time-major step sizes of one chunk, `softplus(delta + delta_bias)`, and what went into the softplus (or None)."
+    d = _tm(x["delta"], sl)
+    if x["delta_bias"] is not None: d = d + x["delta_bias"]
+    return (F.softplus(d), d) if x["softplus"] else (d, None)
+
+def _chunk_output(h, C, u, D):
+    "Ungated output `C_t . h_t + D u_t` of one chunk, time-major (T, b, D)."
+    y = (h @ C[..., None])[..., 0]
+    return y if D is None else y.addcmul_(u, D)
+
+def _chunk_backward(x, gy, sl, h0, G, block, g):
+    "Gradients of chunk `sl`: slices of `g`'s buffers written, its sums added to; returns `G` for the chunk before."
+    dt, pre = _step_sizes(x, sl)
+    u, B, C, A, D = _tm(x["u"], sl), _tm(x["B"], sl), _tm(x["C"], sl), x["A"], x["D"]
+    a, h = _chunk_states(dt, u, A, B, h0, block)
+    gy = _tm(gy, sl)
+    if x["z"] is not None:                                    # out = y * silu(z), silu(z) = z sigmoid(z)
+        z = _tm(x["z"], sl); sz = torch.sigmoid(z)
+        g["z"][sl] = gy * _chunk_output(h, C, u, D) * sz * (1 + z * (1 - sz))
+        gy = gy * z * sz
+    gh = _chunk_state_grads(a, dt, A, gy, C, G, block)
+    torch.matmul(gy[:, :, None], h, out=g["C"][sl, :, None])
+    torch.matmul((dt * u)[:, :, None], gh, out=g["B"][sl, :, None])
+    ghB, G = (gh @ B[..., None])[..., 0], a[0] * gh[0]
+    gdA = a.mul_(gh)                                          # gh_t * a_t h_{t-1}: the gradient of log a_t
+    gdA[1:].mul_(h[:-1]); gdA[0].mul_(h0)
+    del gh, h                                                 # two chunk-sized tensors fewer for what follows
+    g["A"] += (gdA * dt[..., None]).sum((0, 1))
+    gdt = torch.addcmul(gdA.mul_(A).sum(-1), ghB, u, out=g["delta"][sl])
+    gu = torch.mul(ghB, dt, out=g["u"][sl])
+    if D is not None: g["D"] += (gy * u).sum((0, 1)); gu.addcmul_(gy, D)
+    if pre is not None: gdt.mul_(torch.sigmoid(pre).masked_fill_(pre > 20, 1))  # softplus', linear above 20 as in F.softplus
+    if x["delta_bias"] is not None: g["delta_bias"] += gdt.sum((0, 1))
+    return G
+
+_NAMES = ("u", "delta", "A", "B", "C", "D", "z", "delta_bias")
+
 class _SelectiveScan(torch.autograd.Function):
+    "The whole scan, `selective_scan_fn`'s arguments in fp32; keeps only each chunk's first state for the backward pass."
     @staticmethod
-    def forward(ctx, u, delta, A, B, C, chunk, block):
-        with torch.autocast(u.device.type, enabled=False):
-            u, delta, B, C = (t.permute(2, 0, 1).contiguous() for t in (u, delta, B, C))  # time-major: (L, b, .)
-            y, h, h0s = torch.empty_like(u), u.new_zeros(*u.shape[1:], A.shape[1]), []
-            for s in range(0, len(u), chunk):
-                sl = slice(s, s + chunk)
-                h0s.append(h)
-                _, hs = _chunk_states(delta[sl], u[sl], A, B[sl], h, block)
-                torch.matmul(hs, C[sl, ..., None], out=y[sl, ..., None])  # y_t = h_t . C_t
-                h = hs[-1]
-            ctx.save_for_backward(u, delta, A, B, C, torch.stack(h0s))
-            ctx.chunk, ctx.block = chunk, block
-            return y.permute(1, 2, 0)
+    def forward(ctx, u, delta, A, B, C, D, z, delta_bias, softplus, chunk, block):
+        x = dict(zip(_NAMES, (u, delta, A, B, C, D, z, delta_bias)), softplus=softplus)
+        L = u.shape[-1]
+        out, h, h0s = u.new_empty(L, *u.shape[:2]), u.new_zeros(*u.shape[:2], A.shape[1]), []
+        for s in range(0, L, chunk):
+            sl = slice(s, s + chunk)
+            h0s.append(h)
+            uu = _tm(u, sl)
+            hs = _chunk_states(_step_sizes(x, sl)[0], uu, A, _tm(B, sl), h, block if len(uu) % block == 0 else len(uu))[1]
+            y = _chunk_output(hs, _tm(C, sl), uu, D)
+            out[sl] = y if z is None else y.mul_(F.silu(_tm(z, sl)))
+            h = hs[-1].clone(); del hs                      # a view of hs would keep the whole chunk alive
+        ctx.save_for_backward(u, delta, A, B, C, D, z, delta_bias, torch.stack(h0s))
+        ctx.softplus, ctx.chunk, ctx.block = softplus, chunk, block
+        return out.permute(1, 2, 0)
 
     @staticmethod
-    def backward(ctx, gy):
-        u, delta, A, B, C, h0s = ctx.saved_tensors
-        chunk, block = ctx.chunk, ctx.block
-        with torch.autocast(u.device.type, enabled=False):
-            gy = gy.to(u.dtype).permute(2, 0, 1).contiguous()
-            gu, gdelta, gB, gC = (torch.empty_like(t) for t in (u, delta, B, C))
-            gA, G = torch.zeros_like(A), torch.zeros_like(h0s[0])  # G: gradient reaching this chunk's last state from later ones
-            for i in reversed(range(len(h0s))):
-                sl = slice(i * chunk, (i + 1) * chunk)
-                dt, uu = delta[sl], u[sl]
-                a, hs = _chunk_states(dt, uu, A, B[sl], h0s[i], block)
-                gh = _chunk_state_grads(a, dt, A, gy[sl], C[sl], G, block)
-                G = a[0] * gh[0]
-                torch.matmul(gy[sl, :, None], hs, out=gC[sl, :, None])
-                torch.matmul((dt * uu)[:, :, None], gh, out=gB[sl, :, None])
-                ghB = (gh @ B[sl, ..., None])[..., 0]
-                gdA = a.mul_(gh)                                   # gh_t * a_t h_{t-1}: the gradient of log a_t
-                gdA[1:].mul_(hs[:-1]); gdA[0].mul_(h0s[i])
-                gA += (gdA * dt[..., None]).sum((0, 1))
-                torch.addcmul(gdA.mul_(A).sum(-1), ghB, uu, out=gdelta[sl])
-                torch.mul(ghB, dt, out=gu[sl])
-        return *(t.permute(1, 2, 0) for t in (gu, gdelta)), gA, *(t.permute(1, 2, 0) for t in (gB, gC)), None, None
+    def backward(ctx, gout):
+        *saved, h0s = ctx.saved_tensors
+        x = dict(zip(_NAMES, saved), softplus=ctx.softplus)
+        L, b = x["u"].shape[-1], x["u"].shape[0]
+        g = {k: x["u"].new_empty(L, b, x[k].shape[1]) for k in ("u", "delta", "B", "C", "z") if x[k] is not None}  # time-major
+        g |= {k: torch.zeros_like(x[k]) for k in ("A", "D", "delta_bias") if x[k] is not None}
+        G = torch.zeros_like(h0s[0])                           # gradient reaching a chunk's last state from later ones
+        with torch.autocast(x["u"].device.type, enabled=False):  # backward may be called inside an autocast region
+            for i, s in reversed(list(enumerate(range(0, L, ctx.chunk)))):
+                sl = slice(s, s + ctx.chunk)
+                n = min(ctx.chunk, L - s)
+                G = _chunk_backward(x, gout.to(x["u"].dtype), sl, h0s[i], G, ctx.block if n % ctx.block == 0 else n, g)
+        return (*(g[k].permute(1, 2, 0) if k in ("u", "delta", "B", "C", "z") else g.get(k) for k in _NAMES),
+                None, None, None)
 
 def _block_size(chunk, device):
     "Steps per block: the whole chunk on CPU (no launch overhead to save), else the largest divisor <= sqrt(chunk)."
@@ -119,22 +154,15 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
                    block:int|None=None, # steps per block inside a chunk (divides `chunk`); None: `_block_size`
                   ):
     "Chunked PyTorch selective scan: same signature and result as mamba-ssm's `selective_scan_fn`."
-    dtype = u.dtype
+    if block and chunk % block: raise ValueError(f"selective_scan: block={block} does not divide chunk={chunk}")
+    if not u.is_cuda:  # keep one chunk's (T, B, D, N) temporaries under 8 MiB: larger ones are mmapped by glibc
+        cap = max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1]))  # and page-faulted on every call
+        chunk = min(chunk, max(block or 1, cap - cap % (block or 1)))
+    block = block or _block_size(chunk, u.device)
     with torch.autocast(u.device.type, enabled=False):
-        u, delta, A, B, C = map(_fp32, (u, delta, A, B, C))
-        if delta_bias is not None: delta = delta + _fp32(delta_bias)[:, None]
-        if delta_softplus: delta = F.softplus(delta)
-        if block and chunk % block: raise ValueError(f"selective_scan: block={block} does not divide chunk={chunk}")
-        if not u.is_cuda:  # keep one chunk's (T, B, D, N) temporaries under 8 MiB: larger ones are mmapped by glibc
-            cap = max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1]))  # and page-faulted on every call
-            chunk = min(chunk, max(block or 1, cap - cap % (block or 1)))
-        block = block or _block_size(chunk, u.device)
-        L, pad = u.shape[-1], -u.shape[-1] % chunk  # padded steps have dt = 0: decay 1, input 0, state unchanged
-        padded = [F.pad(t, (0, pad)) if pad else t for t in (u, delta, B, C)]
-        y = _SelectiveScan.apply(*padded[:2], A, *padded[2:], chunk, block)[..., :L]
-        if D is not None: y = y + u * _fp32(D)[:, None]
-        if z is not None: y = y * F.silu(_fp32(z))
-    return y.to(dtype)
+        args = [None if t is None else _fp32(t) for t in (u, delta, A, B, C, D, z, delta_bias)]
+        y = _SelectiveScan.apply(*args, delta_softplus, chunk, block)
+    return y.to(u.dtype)
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #3708a6ea
 @functools.lru_cache(None)

@@ -15,13 +15,16 @@ def test_cache_and_loader_smoke(capsys):
     assert r["size_ratio"] > 3, "the reference stores each sample six times, compressed float32 vs our float16"
 
 def test_model_step_smoke(capsys):
-    r = load("model_step").main(device="cpu", quick=True, reps=1)
+    mod = load("model_step")
+    r = mod.main(device="cpu", quick=True, reps=1)
     out = capsys.readouterr().out
     assert "ours (chunked scan)" in out and "whole model" in out and "graph stage" in out
     dense, loop = r["graph"]
     assert dense > loop > 0
     one_level, two_level = r["ops"]
     assert one_level > two_level > 0, "blocks cut the ops dispatched per scan"
+    small, large = (mod.tensor_peak("ours", b, 96, chunk=32, block=4) for b in (2, 8))
+    assert 0 < small < large, "tensor memory grows with the batch"
 
 def test_scoring_smoke(capsys):
     r = load("scoring").main(recordings=30, hours=5.0, seizures=15)
