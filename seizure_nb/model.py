@@ -136,12 +136,11 @@ class _SelectiveScan(torch.autograd.Function):
         L, b = x["u"].shape[-1], x["u"].shape[0]
         g = {k: x["u"].new_empty(L, b, x[k].shape[1]) for k in ("u", "delta", "B", "C", "z") if x[k] is not None}  # time-major
         g |= {k: torch.zeros_like(x[k]) for k in ("A", "D", "delta_bias") if x[k] is not None}
-        G = torch.zeros_like(h0s[0])                           # gradient reaching a chunk's last state from later ones
+        G, gout = torch.zeros_like(h0s[0]), gout.to(x["u"].dtype)  # G: gradient reaching a chunk's last state from later ones
         with torch.autocast(x["u"].device.type, enabled=False):  # backward may be called inside an autocast region
             for i, s in reversed(list(enumerate(range(0, L, ctx.chunk)))):
-                sl = slice(s, s + ctx.chunk)
-                n = min(ctx.chunk, L - s)
-                G = _chunk_backward(x, gout.to(x["u"].dtype), sl, h0s[i], G, ctx.block if n % ctx.block == 0 else n, g)
+                sl, n = slice(s, s + ctx.chunk), min(ctx.chunk, L - s)
+                G = _chunk_backward(x, gout, sl, h0s[i], G, ctx.block if n % ctx.block == 0 else n, g)
         return (*(g[k].permute(1, 2, 0) if k in ("u", "delta", "B", "C", "z") else g.get(k) for k in _NAMES),
                 None, None, None)
 
