@@ -13,10 +13,10 @@ def load_app(tmp_path):
     return mod
 
 def test_app_lists_its_functions(tmp_path):
-    app = load_app(tmp_path)
-    names = set(app.app.registered_functions)
-    assert {"cache_one", "build_cache", "scan_cache", "train", "evaluate", "test_mamba"} <= names
-    assert "main" in app.app.registered_entrypoints
+    app = load_app(tmp_path)  # (App.registered_functions is deprecated and goes in modal 1.7)
+    for name in ("cache_one", "build_cache", "scan_cache", "train", "evaluate", "test_mamba"):
+        assert isinstance(getattr(app, name), modal.Function), name
+    assert isinstance(app.main, modal.app.LocalEntrypoint)
 
 def test_function_bodies_run_locally(tmp_path):
     app = load_app(tmp_path)
