@@ -141,8 +141,7 @@ class _SelectiveScan(torch.autograd.Function):
             for i, s in reversed(list(enumerate(range(0, L, ctx.chunk)))):
                 sl, n = slice(s, s + ctx.chunk), min(ctx.chunk, L - s)
                 G = _chunk_backward(x, gout, sl, h0s[i], G, ctx.block if n % ctx.block == 0 else n, g)
-        return (*(g[k].permute(1, 2, 0) if k in ("u", "delta", "B", "C", "z") else g.get(k) for k in _NAMES),
-                None, None, None)
+        return (*((g[k].permute(1, 2, 0) if g[k].dim() == 3 else g[k]) if k in g else None for k in _NAMES), None, None, None)
 
 def _block_size(chunk, device):
     "Steps per block: the whole chunk on CPU (no launch overhead to save), else the largest divisor <= sqrt(chunk)."
