@@ -53,11 +53,11 @@ def mambapy_scan(u, delta, A, B, C, D, z, delta_bias, delta_softplus=True):
     return (y + u * D[:, None]) * F.silu(z)
 
 def scan_variants(device):
-    "Scans to compare: ours at the default chunk (on CUDA also a larger chunk and the one-level scan), mambapy, mamba-ssm."
+    "Scans to compare: ours by default (on CUDA also a larger chunk and the two-level scan), mambapy, mamba-ssm."
     v = {"ours (chunked scan)": selective_scan}
     if device == "cuda":
         v["ours, chunk 128"] = functools.partial(selective_scan, chunk=128)
-        v["ours, one level (block 64)"] = functools.partial(selective_scan, block=64)
+        v["ours, blocks of 8"] = functools.partial(selective_scan, block=8)
     try:
         import mambapy.pscan; v["mambapy (parallel scan)"] = mambapy_scan
     except ImportError: pass
@@ -72,12 +72,15 @@ def bench_scan(name, B, L, device, reps):
     return timed(step, device, reps)
 
 class _CountOps(TorchDispatchMode):
-    "Counts dispatched aten ops: views (no kernel) and the rest (a kernel launch each, on a GPU)."
-    def __init__(self): super().__init__(); self.kernels = self.views = 0
+    "Counts dispatched aten ops: views (no kernel) and the rest (a kernel launch each, on a GPU), and the bytes of the kernels' operands and results."
+    def __init__(self): super().__init__(); self.kernels = self.views = self.bytes = 0
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
         if func.is_view: self.views += 1
-        else: self.kernels += 1
-        return func(*args, **(kwargs or {}))
+        else:
+            self.kernels += 1
+            self.bytes += sum(t.numel() * t.element_size() for t in tree_flatten((args, kwargs, out))[0] if isinstance(t, torch.Tensor))
+        return out
 
 class _LiveBytes(TorchDispatchMode):
     "Peak bytes of tensor storage created under the mode and still referenced (a storage shared by views counts once)."
@@ -96,7 +99,7 @@ class _LiveBytes(TorchDispatchMode):
             self.refs[key] += 1; weakref.finalize(t, self._drop, key)
         return out
 
-def tensor_peak(name, B, L, chunk=64, block=8):
+def tensor_peak(name, B, L, chunk=64, block=64):
     "Peak live tensor bytes of one scan fwd+bwd after a warm-up, as the CUDA allocator would see them, computed on CPU."
     x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, "cpu").items()}
     if name == "ours":  # the autograd function itself: `selective_scan` would cap the chunk on CPU
@@ -107,11 +110,11 @@ def tensor_peak(name, B, L, chunk=64, block=8):
     with _LiveBytes() as m: step()
     return m.peak
 
-def dispatched_ops(L, **kw):
-    "(kernel ops, view ops) dispatched by one fwd+bwd of our scan: the same on any device and batch size."
-    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(2, L, 128, 16, "cpu").items()}
-    with _CountOps() as c: selective_scan(**x, delta_softplus=True, **kw).square().mean().backward()
-    return c.kernels, c.views
+def dispatched_ops(B, L, chunk=64, block=64):
+    "Kernel ops, view ops and kernel operand bytes of one fwd+bwd of our scan at the CUDA chunk and block sizes."
+    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, "cpu").items()}
+    with _CountOps() as c: _SelectiveScan.apply(*x.values(), True, chunk, block).square().mean().backward()
+    return c.kernels, c.views, c.bytes
 
 def bench_layer(backend, B, L, device, reps):
     "Whole Mamba layer (projections, conv, scan) fwd+bwd, bf16 autocast on CUDA."
@@ -181,12 +184,13 @@ def main(device="cpu", quick=False, reps=5, model=""):
             base = base or t
             results[f"scan {v} B={B}"] = (t, peak)
             print(f"  {v:26} {t * 1e3:9.1f} ms  {gib(peak):>10}  {t / base:6.2f}x ours")
-    (one, one_v), (two, two_v) = dispatched_ops(L, chunk=64, block=64), dispatched_ops(L, chunk=64, block=8)
-    print(f"\nPyTorch ops per scan fwd+bwd (L={L}, chunk 64), kernels + views: one level {one:,} + {one_v:,}, "
-          f"blocks of 8 {two:,} + {two_v:,} ({one / two:.1f}x fewer kernels)")
+    oB = 4 if quick else 256
+    (one, one_v, one_b), (two, two_v, two_b) = dispatched_ops(oB, L, block=64), dispatched_ops(oB, L, block=8)
+    print(f"\nPyTorch ops per scan fwd+bwd (B={oB}, L={L}, chunk 64), kernels + views, kernel operand bytes: one level "
+          f"{one:,} + {one_v:,}, {one_b / 1e9:.1f} GB; blocks of 8 {two:,} + {two_v:,}, {two_b / 1e9:.1f} GB")
     results["ops"] = (one, two)
     if not quick:
-        mem = {f"ours (chunk 64, blocks of 8), B={b}": tensor_peak("ours", b, L) for b in (256, 64)}
+        mem = {f"ours, B={b}": tensor_peak("ours", b, L) for b in (256, 64)} | {"ours, blocks of 8, B=256": tensor_peak("ours", 256, L, block=8)}
         if "mambapy (parallel scan)" in scan_variants(device): mem["mambapy, B=64"] = tensor_peak("mambapy", 64, L)
         print("peak live tensor memory per scan fwd+bwd (device-independent accounting): "
               + ", ".join(f"{k} {gib(v)}" for k, v in mem.items()))

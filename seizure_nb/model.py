@@ -143,20 +143,16 @@ class _SelectiveScan(torch.autograd.Function):
                 G = _chunk_backward(x, gout, sl, h0s[i], G, ctx.block if n % ctx.block == 0 else n, g)
         return (*((g[k].permute(1, 2, 0) if g[k].dim() == 3 else g[k]) if k in g else None for k in _NAMES), None, None, None)
 
-def _block_size(chunk, device):
-    "Steps per block: the whole chunk on CPU (no launch overhead to save), else the largest divisor <= sqrt(chunk)."
-    return chunk if device.type == "cpu" else max(k for k in range(1, math.isqrt(chunk) + 1) if chunk % k == 0)
-
 def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
                    chunk:int=64, # time steps per chunk: memory O(B D N chunk)
-                   block:int|None=None, # steps per block inside a chunk (divides `chunk`); None: `_block_size`
+                   block:int|None=None, # steps per block of a two-level scan (divides `chunk`); None: one level
                   ):
     "Chunked PyTorch selective scan: same signature and result as mamba-ssm's `selective_scan_fn`."
     if block and chunk % block: raise ValueError(f"selective_scan: block={block} does not divide chunk={chunk}")
     if not u.is_cuda:  # keep one chunk's (T, B, D, N) temporaries under 8 MiB: larger ones are mmapped by glibc
         cap = max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1]))  # and page-faulted on every call
         chunk = min(chunk, max(block or 1, cap - cap % (block or 1)))
-    block = block or _block_size(chunk, u.device)
+    block = block or chunk
     with torch.autocast(u.device.type, enabled=False):
         args = [None if t is None else _fp32(t) for t in (u, delta, A, B, C, D, z, delta_bias)]
         y = _SelectiveScan.apply(*args, delta_softplus, chunk, block)
