@@ -9,7 +9,7 @@ of `--reps` timed runs after two warm-ups; peak memory is the allocator's high-w
 the process's resident-set growth measured in a fresh subprocess (CPU). Two device-independent counts come from
 dispatch-mode accounting on CPU tensors: the ops one fwd+bwd of our scan dispatches (kernels and views), and the
 peak bytes of live tensors, which reproduces the CUDA allocator's figures for our first scan (2.74 vs 2.60 GiB at
-B=256) and mambapy (4.56 vs 4.52 GiB at B=64) and so tells the GPU memory of ours at the CUDA chunk and block
+B=256) and mambapy (4.53 vs 4.52 GiB at B=64) and so tells the GPU memory of ours at the CUDA chunk and block
 sizes on any machine. Variants that cannot run here (mamba-ssm off CUDA, mambapy not installed) print as skipped.
 """
 import argparse, functools, json, os, statistics, subprocess, sys, time, weakref
@@ -72,7 +72,7 @@ def bench_scan(name, B, L, device, reps):
     return timed(step, device, reps)
 
 class _CountOps(TorchDispatchMode):
-    "Counts dispatched aten ops: views (no kernel) and the rest (a kernel launch each, on a GPU), and the bytes of the kernels' operands and results."
+    "Counts dispatched aten ops, views (no kernel) and the rest (a launch each on a GPU), and the kernels' operand bytes."
     def __init__(self): super().__init__(); self.kernels = self.views = self.bytes = 0
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
