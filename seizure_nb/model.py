@@ -70,6 +70,8 @@ def _chunk_state_grads(a, dt, A, gy, C, G, block):
         gb[:-1].addcmul_((after[..., None] * A).exp_(), torch.stack(R[::-1])[:, None])
     return gh
 
+def _block_for(T, block): return block if T % block == 0 else T  # a last, shorter chunk runs as one block
+
 def _tm(x, sl): return x[..., sl].permute(2, 0, 1).contiguous()  # a time slice of (b, ., L) as time-major (T, b, .)
 
 def _step_sizes(x, sl):
@@ -87,6 +89,7 @@ def _chunk_backward(x, gy, sl, h0, G, block, g):
     "Gradients of chunk `sl`: slices of `g`'s buffers written, its sums added to; returns `G` for the chunk before."
     dt, pre = _step_sizes(x, sl)
     u, B, C, A, D = _tm(x["u"], sl), _tm(x["B"], sl), _tm(x["C"], sl), x["A"], x["D"]
+    block = _block_for(len(dt), block)
     a, h = _chunk_states(dt, u, A, B, h0, block)
     gy = _tm(gy, sl)
     if x["z"] is not None:                                    # out = y * silu(z), silu(z) = z sigmoid(z)
@@ -121,7 +124,7 @@ class _SelectiveScan(torch.autograd.Function):
             sl = slice(s, s + chunk)
             h0s.append(h)
             uu = _tm(u, sl)
-            hs = _chunk_states(_step_sizes(x, sl)[0], uu, A, _tm(B, sl), h, block if len(uu) % block == 0 else len(uu))[1]
+            hs = _chunk_states(_step_sizes(x, sl)[0], uu, A, _tm(B, sl), h, _block_for(len(uu), block))[1]
             y = _chunk_output(hs, _tm(C, sl), uu, D)
             out[sl] = y if z is None else y.mul_(F.silu(_tm(z, sl)))
             h = hs[-1].clone(); del hs                      # a view of hs would keep the whole chunk alive
@@ -139,8 +142,7 @@ class _SelectiveScan(torch.autograd.Function):
         G, gout = torch.zeros_like(h0s[0]), gout.to(x["u"].dtype)  # G: gradient reaching a chunk's last state from later ones
         with torch.autocast(x["u"].device.type, enabled=False):  # backward may be called inside an autocast region
             for i, s in reversed(list(enumerate(range(0, L, ctx.chunk)))):
-                sl, n = slice(s, s + ctx.chunk), min(ctx.chunk, L - s)
-                G = _chunk_backward(x, gout, sl, h0s[i], G, ctx.block if n % ctx.block == 0 else n, g)
+                G = _chunk_backward(x, gout, slice(s, s + ctx.chunk), h0s[i], G, ctx.block, g)
         return (*((g[k].permute(1, 2, 0) if g[k].dim() == 3 else g[k]) if k in g else None for k in _NAMES), None, None, None)
 
 def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
