@@ -36,6 +36,14 @@ def timed(fn, device, reps):
     peak = torch.cuda.max_memory_allocated() - base if device == "cuda" else None
     return statistics.median(ts), peak
 
+def trainable_inputs(B, L, device):
+    "The benchmark's scan inputs, (B, L) at d_inner 128, d_state 16, with gradients for u, delta, B and C."
+    return {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, device).items()}
+
+def ours_uncapped(chunk, block):
+    "Our scan's autograd function at the given chunk and block (`selective_scan` would cap the chunk on CPU)."
+    return lambda u, delta, A, B, C, D, z, delta_bias: _SelectiveScan.apply(u, delta, A, B, C, D, z, delta_bias, True, chunk, block)
+
 def scan_inputs(B, L, D, N, device, dtype=torch.float32, seed=0):
     g = torch.Generator(device="cpu").manual_seed(seed)
     r = lambda *s: torch.randn(*s, generator=g).to(device, dtype)
@@ -66,7 +74,7 @@ def scan_variants(device):
 
 def bench_scan(name, B, L, device, reps):
     fn = scan_variants(device)[name]
-    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, device).items()}
+    x = trainable_inputs(B, L, device)
     def step():
         y = fn(**x, delta_softplus=True); y.float().square().mean().backward()
     return timed(step, device, reps)
@@ -101,10 +109,8 @@ class _LiveBytes(TorchDispatchMode):
 
 def tensor_peak(name, B, L, chunk=64, block=64):
     "Peak live tensor bytes of one scan fwd+bwd after a warm-up, as the CUDA allocator would see them, computed on CPU."
-    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, "cpu").items()}
-    if name == "ours":  # the autograd function itself: `selective_scan` would cap the chunk on CPU
-        fn = lambda u, delta, A, B, C, D, z, delta_bias: _SelectiveScan.apply(u, delta, A, B, C, D, z, delta_bias, True, chunk, block)
-    else: fn = functools.partial(mambapy_scan, delta_softplus=True)
+    x = trainable_inputs(B, L, "cpu")
+    fn = ours_uncapped(chunk, block) if name == "ours" else functools.partial(mambapy_scan, delta_softplus=True)
     step = lambda: fn(**x).square().mean().backward()
     step()
     with _LiveBytes() as m: step()
@@ -112,8 +118,8 @@ def tensor_peak(name, B, L, chunk=64, block=64):
 
 def dispatched_ops(B, L, chunk=64, block=64):
     "Kernel ops, view ops and kernel operand bytes of one fwd+bwd of our scan at the CUDA chunk and block sizes."
-    x = {k: t.requires_grad_() if k in ("u", "delta", "B", "C") else t for k, t in scan_inputs(B, L, 128, 16, "cpu").items()}
-    with _CountOps() as c: _SelectiveScan.apply(*x.values(), True, chunk, block).square().mean().backward()
+    x = trainable_inputs(B, L, "cpu")
+    with _CountOps() as c: ours_uncapped(chunk, block)(**x).square().mean().backward()
     return c.kernels, c.views, c.bytes
 
 def bench_layer(backend, B, L, device, reps):
