@@ -3,6 +3,7 @@
     python benchmarks/model_step.py                       # CPU: scan at B=64, model at B=8
     python benchmarks/model_step.py --device cuda         # GPU: scan at B=256 (and B=64), model at B=64, bf16
     python benchmarks/model_step.py --quick               # a smoke run (tests/test_benchmarks.py)
+    python benchmarks/model_step.py --device cuda --profile trace.json   # where a whole-model step spends its time
 
 Scan shapes follow the issue: d_model 64 (d_inner 128), d_state 16, L=960 (60 s at 16 Hz). Each figure is the median
 of `--reps` timed runs after two warm-ups; peak memory is the allocator's high-water mark above the inputs (CUDA) or
@@ -133,15 +134,31 @@ def bench_layer(backend, B, L, device, reps):
     try: return timed(step, device, reps)
     finally: os.environ.pop("SEIZURE_MAMBA_FORCE_FALLBACK")
 
-def bench_model(B, device, reps, cfg=ModelConfig()):
-    "Whole dual-stream model: fwd + bwd + AdamW step on 60 s windows."
+def model_step(B, device, cfg):
+    "One training step of the whole dual-stream model (fwd + bwd + AdamW, bf16 autocast on CUDA) on 60 s windows."
     model = DualStreamMamba(cfg).to(device); opt = torch.optim.AdamW(model.parameters(), 1e-4)
     x = torch.randn(B, 19, 60 * 256, device=device); y = (torch.rand(B, 60 * 256, device=device) > .9).float()
     def step():
         with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
             out = model(x)
         F.binary_cross_entropy_with_logits(out.float(), y).backward(); opt.step(); opt.zero_grad(set_to_none=True)
-    return timed(step, device, reps)
+    return step
+
+def bench_model(B, device, reps, cfg=ModelConfig()): return timed(model_step(B, device, cfg), device, reps)
+
+def profile_model(B, device, cfg=ModelConfig(), rows=30, trace=None):
+    """Where one whole-model step spends its time: torch.profiler's ops by self time (kernel time on CUDA) after two
+    warm-up steps, as a table, and optionally a Chrome trace (chrome://tracing, Perfetto)."""
+    from torch.profiler import profile, ProfilerActivity
+    step = model_step(B, device, cfg)
+    for _ in range(2): step()
+    sync(device)
+    with profile(activities=[ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device == "cuda" else [])) as prof:
+        step(); sync(device)
+    if trace: prof.export_chrome_trace(str(trace))
+    table = prof.key_averages().table(sort_by=f"self_{'cuda' if device == 'cuda' else 'cpu'}_time_total", row_limit=rows)
+    print(f"whole model, one step, B={B}, 60 s windows, {device}:\n{table}")
+    return table
 
 def bench_graph(B, L, device, reps, loop_windows=2):
     """Graph stage fwd+bwd: our dense batched layer over all (batch, time) graphs vs the reference design's Python loop
@@ -173,11 +190,18 @@ def cpu_peak(args):
 
 def gib(b): return "-" if b is None else f"{b / 2**30:.2f} GiB"
 
-def main(device="cpu", quick=False, reps=5, model=""):
+def model_config(quick, model):
+    "The benchmarked ModelConfig: the default (a toy one with `quick`) with `model`'s overrides, e.g. 'd_model=32,d_state=8'."
+    over = {k: type(getattr(ModelConfig, k))(v) for k, v in (kv.split("=") for kv in model.split(",") if kv)}
+    return ModelConfig(**({"d_model": 16, "d_edge": 8, "d_state": 8, "encoder_stride": 64} if quick else {}) | over), over
+
+def main(device="cpu", quick=False, reps=5, model="", profile=None):
     torch.manual_seed(0)
     L = 96 if quick else 960
     scan_B = [4] if quick else ([256, 64] if device == "cuda" else [64])
     model_B = 2 if quick else (64 if device == "cuda" else 8)
+    cfg, over = model_config(quick, model)
+    if profile is not None: return {"profile": profile_model(model_B, device, cfg, trace=profile or None)}
     name = torch.cuda.get_device_name() if device == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"device: {name}; torch {torch.__version__}")
     results = {}
@@ -208,8 +232,6 @@ def main(device="cpu", quick=False, reps=5, model=""):
         print(f"  mamba-ssm kernel  {tk * 1e3:8.1f} ms {gib(pk):>10}\n  ours              {to * 1e3:8.1f} ms {gib(po):>10}"
               f"   time {to / tk:.2f}x, memory {po / pk:.2f}x the kernel's")
         results["layer kernel"], results["layer ours"] = (tk, pk), (to, po)
-    over = {k: type(getattr(ModelConfig, k))(v) for k, v in (kv.split("=") for kv in model.split(",") if kv)}
-    cfg = ModelConfig(**({"d_model": 16, "d_edge": 8, "d_state": 8, "encoder_stride": 64} if quick else {}) | over)
     t, peak = bench_model(model_B, device, max(2, reps // 2), cfg)
     print(f"\nwhole model ({'default config' if not over else over}), fwd+bwd+AdamW, B={model_B}, 60 s windows: {t * 1e3:.0f} ms/step, "
           f"{model_B / t:.1f} windows/s, peak {gib(peak)}")
@@ -226,4 +248,6 @@ if __name__ == "__main__":
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     ap.add_argument("--quick", action="store_true"); ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--model", default="", help="ModelConfig overrides, e.g. d_model=32,d_state=8")
+    ap.add_argument("--profile", nargs="?", const="", metavar="TRACE.json",
+                    help="only profile one whole-model step: top ops by self time (and a Chrome trace to TRACE.json)")
     main(**vars(ap.parse_args()))

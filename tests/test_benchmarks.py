@@ -1,5 +1,5 @@
 "Each benchmark runs at toy size and reports its ratios (the figures that count come from the full-size runs)."
-import importlib.util, sys
+import importlib.util, json, sys
 from pathlib import Path
 
 def load(name):
@@ -29,3 +29,9 @@ def test_model_step_smoke(capsys):
 def test_scoring_smoke(capsys):
     r = load("scoring").main(recordings=30, hours=5.0, seizures=15)
     assert r["seconds"] > 0 and "OVERLAP sens" in capsys.readouterr().out
+
+def test_model_step_profile(tmp_path):
+    trace = tmp_path / "trace.json"
+    table = load("model_step").main(device="cpu", quick=True, profile=str(trace))["profile"]
+    assert "_SelectiveScanBackward" in table and "aten::" in table, "ops of the step, our scan's backward among them"
+    assert json.loads(trace.read_text())["traceEvents"], "a Chrome trace with events"
