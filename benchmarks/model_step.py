@@ -13,7 +13,7 @@ peak bytes of live tensors, which reproduces the CUDA allocator's figures for ou
 B=256) and mambapy (4.53 vs 4.52 GiB at B=64) and so tells the GPU memory of ours at the CUDA chunk and block
 sizes on any machine. Variants that cannot run here (mamba-ssm off CUDA, mambapy not installed) print as skipped.
 """
-import argparse, functools, json, os, statistics, subprocess, sys, time, weakref
+import argparse, functools, json, statistics, subprocess, sys, time, weakref
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -21,7 +21,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from seizure_nb.model import (selective_scan, selective_scan_ref, Mamba, DualStreamMamba, ModelConfig, GraphLayer,
-                              _mamba_kernels, _SelectiveScan)
+                              _mamba_kernels, _SelectiveScan, force_fallback)
 
 def sync(device):
     if device == "cuda": torch.cuda.synchronize()
@@ -125,14 +125,12 @@ def dispatched_ops(B, L, chunk=64, block=64):
 
 def bench_layer(backend, B, L, device, reps):
     "Whole Mamba layer (projections, conv, scan) fwd+bwd, bf16 autocast on CUDA."
-    os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"] = "1" if backend == "ours" else "0"
     m = Mamba(64).to(device); x = torch.randn(B, L, 64, device=device, requires_grad=True)
     def step():
         with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
             y = m(x)
         y.float().square().mean().backward()
-    try: return timed(step, device, reps)
-    finally: os.environ.pop("SEIZURE_MAMBA_FORCE_FALLBACK")
+    with force_fallback(backend == "ours"): return timed(step, device, reps)
 
 def model_step(B, device, cfg):
     "One training step of the whole dual-stream model (fwd + bwd + AdamW, bf16 autocast on CUDA) on 60 s windows."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #c2317806
 from __future__ import annotations
-import math, os, functools
+import contextlib, math, os, functools
 from dataclasses import dataclass, asdict, field
 import numpy as np
 import torch
@@ -12,8 +12,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['selective_scan_ref', 'selective_scan', 'mamba_backend', 'doctor', 'causal_depthwise_conv', 'Mamba', 'backend_parity',
-           'ModelConfig', 'BiMamba', 'GraphLayer', 'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table']
+__all__ = ['selective_scan_ref', 'selective_scan', 'mamba_backend', 'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba',
+           'backend_parity', 'ModelConfig', 'BiMamba', 'GraphLayer', 'laplacian_pe', 'pair_index', 'DualStreamMamba',
+           'param_table']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
 def _fp32(t): return t.to(torch.promote_types(t.dtype, torch.float32))  # bf16/fp16 -> fp32, fp64 stays
@@ -177,6 +178,16 @@ def mamba_backend(device:torch.device|str="cpu") -> tuple[str, str]:
     fn, info = _mamba_kernels()
     return ("mamba_ssm", f"mamba-ssm {info} CUDA kernels") if fn else ("torch", f"mamba-ssm not importable ({info})")
 
+@contextlib.contextmanager
+def force_fallback(on:bool=True): # True: our scan everywhere; False: the kernels where `mamba_backend` finds them
+    "Set `SEIZURE_MAMBA_FORCE_FALLBACK` inside a `with` block, restoring what it was after."
+    before = os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK")
+    os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"] = "1" if on else "0"
+    try: yield
+    finally:
+        if before is None: del os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"]
+        else: os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"] = before
+
 def doctor() -> dict:
     "Versions and the Mamba backend per device, for bug reports and the `doctor` command."
     import sys
@@ -243,12 +254,10 @@ def backend_parity(B:int=8, L:int=960, d_model:int=64, seed:int=0) -> dict:
     m = Mamba(d_model).cuda(); x = torch.randn(B, L, d_model, device="cuda", requires_grad=True)
     if mamba_backend("cuda")[0] != "mamba_ssm": raise RuntimeError(f"no kernels to compare: {mamba_backend('cuda')[1]}")
     out = {}
-    for name, force in (("kernel", "0"), ("torch", "1")):
-        os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"] = force
-        try:
+    for name, force in (("kernel", False), ("torch", True)):
+        with force_fallback(force):
             y = m(x); y.square().mean().backward()
-            out[name] = (y.detach(), x.grad.clone()); x.grad = None
-        finally: del os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"]
+        out[name] = (y.detach(), x.grad.clone()); x.grad = None
     (yk, gk), (yt, gt) = out["kernel"], out["torch"]
     return {"max_abs_y": (yk - yt).abs().max().item(), "max_y": yk.abs().max().item(),
             "max_abs_grad": (gk - gt).abs().max().item(), "max_grad": gk.abs().max().item()}
