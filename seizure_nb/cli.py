@@ -31,7 +31,7 @@ def cmd_make_synthetic(a) -> int:
     return 0
 
 def cmd_build_cache(a) -> int:
-    s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers)
+    s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers, verify=a.verify)
     print(format_summary(s))
     if s["total"]["seizures"] == 0: log("CACHE", "no seizure found in any recording: check the annotation files")
     return int(s["failed"] > 0 or s["total"]["seizures"] == 0)
@@ -69,8 +69,10 @@ def cmd_evaluate(a) -> int:
 
 def cmd_predict(a) -> int:
     from seizure_nb.eval import predict_edfs
-    for p in predict_edfs(a.checkpoint, a.edfs, a.out): print(p)
-    return 0
+    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out)
+    for p in outs: print(p)
+    for edf, err in failed.items(): print(f"error: {edf}: {err}", file=sys.stderr)
+    return int(bool(failed))
 
 def cmd_demo(a) -> int:
     "Synthetic corpus -> cache -> manifests -> train (configs/local/demo.yaml) -> evaluate on eval -> report."
@@ -78,7 +80,7 @@ def cmd_demo(a) -> int:
     from seizure_nb.eval import evaluate_checkpoint, write_report
     out = Path(a.out)
     if not (out / "tusz").exists(): cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients="8,3,3", seed=a.seed))
-    args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, notch=60.0, missing="interpolate", dtype="float16", lenient=False)
+    args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, verify=False, notch=60.0, missing="interpolate", dtype="float16", lenient=False)
     rc = cmd_build_cache(argparse.Namespace(**args)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0))
     if rc or a.data_only: return rc
     cfg = load_config(a.config, **{"data.data_dir": str(out / "tusz"), "data.cache_dir": str(out / "cache"), "log.out_dir": str(out / "run")} | _overrides(a.set))
@@ -100,7 +102,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0); p.set_defaults(fn=cmd_make_synthetic)
     p = sub.add_parser("build-cache", help="preprocess every EDF of a corpus into the cache")
     p.add_argument("--data-dir", type=Path, required=True); p.add_argument("--cache-dir", type=Path, required=True)
-    p.add_argument("--workers", type=int, default=1); _prep_args(p); p.set_defaults(fn=cmd_build_cache)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--verify", action="store_true", help="hash every EDF to find changes that kept size and modification time")
+    _prep_args(p); p.set_defaults(fn=cmd_build_cache)
     p = sub.add_parser("scan-cache", help="build/validate the manifests and print window counts")
     p.add_argument("--cache-dir", type=Path, required=True)
     p.add_argument("--window", type=float, default=60.0, help="window length (s)")
@@ -129,5 +133,5 @@ def main(argv:list[str]|None=None) -> int:
     "Run one subcommand; return its exit status."
     a = parser().parse_args(argv)
     try: return a.fn(a)
-    except (FileNotFoundError, ValueError, RuntimeError) as e:
+    except (OSError, ValueError, RuntimeError) as e:
         print(f"error: {e}", file=sys.stderr); return 2

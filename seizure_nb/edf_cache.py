@@ -5,6 +5,7 @@
 # %% ../nbs/00_edf_cache.ipynb #47a900c1
 from __future__ import annotations
 import hashlib, json, logging, os, re, sys, time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
@@ -15,11 +16,12 @@ import seizure_nb
 
 # %% auto #0
 __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS', 'MISSING_POLICIES',
-           'CACHE_FORMAT', 'SPLITS', 'log', 'atomic_write', 'write_json', 'write_npy', 'TUSZFormatError', 'clean_label',
-           'map_channels', 'Event', 'read_annotations', 'write_annotations', 'binary_events', 'seizure_intervals',
-           'sample_labels', 'check_edf_size', 'RawEEG', 'read_eeg', 'PrepParams', 'preprocess', 'Recording',
-           'entry_paths', 'cache_recording', 'StaleCacheError', 'read_meta', 'open_entry', 'find_recordings',
-           'build_cache', 'pending_recordings', 'finish_build', 'summarize_cache', 'format_summary']
+           'CACHE_FORMAT', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'atomic_write', 'write_json', 'write_npy',
+           'TUSZFormatError', 'clean_label', 'map_channels', 'Event', 'read_annotations', 'write_annotations',
+           'binary_events', 'seizure_intervals', 'sample_labels', 'check_edf_size', 'RawEEG', 'read_eeg', 'PrepParams',
+           'preprocess', 'Recording', 'entry_paths', 'file_sha256', 'source_identity', 'cache_recording',
+           'StaleCacheError', 'read_meta', 'open_entry', 'find_recordings', 'check_patients', 'entry_status',
+           'stale_entries', 'build_cache', 'prune_cache', 'finish_build', 'summarize_cache', 'format_summary']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 logger = logging.getLogger("seizure_nb")
@@ -118,7 +120,7 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
     path = Path(path)
     if not path.exists(): raise TUSZFormatError(path, "annotation file is missing")
     header, events, warns, columns_seen = {}, [], [], False
-    for ln, raw in enumerate(path.read_text(errors="replace").splitlines(), 1):
+    for ln, raw in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), 1):
         line = raw.strip()
         if not line: continue
         if line.startswith("#"):
@@ -258,7 +260,7 @@ def read_eeg(path:Path|str, # an EDF file
     return RawEEG(data, fs, {c: sigs[i].label for c, i in idx.items()}, filled)
 
 # %% ../nbs/00_edf_cache.ipynb #063565b7
-CACHE_FORMAT = 1 # bump when the on-disk layout changes
+CACHE_FORMAT = 2 # bump when the on-disk layout changes (2: entry files named from the full file name, source identities)
 
 @dataclass(frozen=True)
 class PrepParams:
@@ -307,18 +309,36 @@ class Recording:
     edf: Path
     split: str
     @property
-    def rec_id(self): return self.edf.stem
+    def rec_id(self): return self.edf.name[:-len(".edf")]  # the whole name: `X_t001.v2.edf` -> `X_t001.v2`
     @property
     def patient(self): return self.edf.name.split("_")[0]
     @property
     def csv_bi(self): return self.edf.with_suffix(".csv_bi")
     @property
     def csv(self): return self.edf.with_suffix(".csv")
+    @property
+    def sources(self) -> dict[str, Path]: return {"edf": self.edf, "csv_bi": self.csv_bi, "csv": self.csv}
+
+ENTRY_SUFFIXES = {"data": ".data.npy", "labels": ".labels.npy", "meta": ".meta.json"}
 
 def entry_paths(cache_dir:Path|str, split:str, rec_id:str) -> dict[str, Path]:
-    "Paths of the data, labels and metadata files of one cache entry."
-    base = Path(cache_dir) / split / rec_id
-    return {"data": base.with_suffix(".npy"), "labels": base.parent / f"{rec_id}.labels.npy", "meta": base.with_suffix(".json")}
+    "Paths of the data, labels and metadata files of one cache entry: the recording's name plus a fixed suffix each."
+    return {k: Path(cache_dir) / split / f"{rec_id}{s}" for k, s in ENTRY_SUFFIXES.items()}
+
+# %% ../nbs/00_edf_cache.ipynb #4162138c
+def file_sha256(path:Path|str, chunk:int=1 << 20) -> str:
+    "SHA-256 of a file's bytes, read in chunks."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(chunk), b""): h.update(b)
+    return h.hexdigest()
+
+def source_identity(path:Path|str) -> dict|None:
+    "Size, modification time (ns) and SHA-256 of a source file; None when it does not exist."
+    path = Path(path)
+    if not path.exists(): return None
+    st = path.stat()
+    return {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": file_sha256(path)}
 
 # %% ../nbs/00_edf_cache.ipynb #9f24beb7
 def cache_recording(rec:Recording, # the recording to cache
@@ -328,6 +348,7 @@ def cache_recording(rec:Recording, # the recording to cache
                    ) -> dict:
     "Preprocess one recording and write its cache entry; return the entry's metadata."
     t0 = time.time()
+    sources = {k: source_identity(f) for k, f in rec.sources.items()}  # before reading: a file changed mid-build is stale next time
     raw = read_eeg(rec.edf, p.missing)
     x, flat = preprocess(raw, p)
     n = x.shape[1]
@@ -344,7 +365,7 @@ def cache_recording(rec:Recording, # the recording to cache
     write_npy(paths["data"], x)
     write_npy(paths["labels"], y)
     meta = dict(rec_id=rec.rec_id, split=rec.split, patient=rec.patient,
-                source=str(rec.edf.relative_to(data_dir) if data_dir else rec.edf), source_bytes=rec.edf.stat().st_size,
+                source=str(rec.edf.relative_to(data_dir) if data_dir else rec.edf), sources=sources,
                 orig_fs=raw.fs, fs=p.fs, n_samples=n, duration_s=duration, channels=list(CHANNELS),
                 channel_map=raw.channel_map, filled_channels=raw.filled, flat_channels=flat,
                 seizures=[[s, e] for s, e in seizures], n_seizure_samples=int(y.sum()),
@@ -375,32 +396,82 @@ def open_entry(cache_dir:Path|str, split:str, rec_id:str, expected_hash:str|None
     return np.load(paths["data"], mmap_mode="r"), np.load(paths["labels"], mmap_mode="r"), meta
 
 # %% ../nbs/00_edf_cache.ipynb #dc0bead2
+def _edf_files(root:Path) -> list[Path]:
+    "Every `.edf` under `root`; a directory that cannot be read is an error, never silently skipped."
+    def fail(e:OSError): raise TUSZFormatError(e.filename, f"cannot read directory ({e.strerror}); fix its permissions or move it out of the corpus")
+    return sorted(Path(d) / f for d, _, files in os.walk(root, onerror=fail) for f in files if f.endswith(".edf"))
+
 def find_recordings(data_dir:Path|str # corpus root containing train/, dev/, eval/ (at any depth)
                    ) -> list[Recording]:
-    "Every EDF under `data_dir` with its split; raises when there is none or patients cross splits."
+    "Every EDF under `data_dir` with its split; raises when there is none, names collide in a split or patients cross splits."
     data_dir = Path(data_dir)
     if not data_dir.is_dir(): raise FileNotFoundError(f"{data_dir}: data directory does not exist")
-    recs = []
-    for edf in sorted(data_dir.rglob("*.edf")):
+    recs, seen = [], {}
+    for edf in _edf_files(data_dir):
         split = next((s for s in edf.relative_to(data_dir).parts[:-1] if s in SPLITS), None)
         if split is None: raise TUSZFormatError(edf, f"no split directory ({'/'.join(SPLITS)}) in its path")
-        recs.append(Recording(edf, split))
+        r = Recording(edf, split)
+        if (split, r.rec_id) in seen:
+            raise TUSZFormatError(edf, f"same file name as {seen[split, r.rec_id]} in split {split}; cache entries are "
+                                       "named after the file, so names must be unique within a split")
+        seen[split, r.rec_id] = edf; recs.append(r)
     if not recs: raise FileNotFoundError(f"{data_dir}: no .edf files found")
-    owners = {}
-    for r in recs: owners.setdefault(r.patient, set()).add(r.split)
-    shared = {p: sorted(s) for p, s in owners.items() if len(s) > 1}
-    if shared: raise ValueError(f"{data_dir}: patients appear in more than one split: {shared}")
+    check_patients({s: {r.patient for r in recs if r.split == s} for s in SPLITS}, data_dir)
     return recs
 
+def check_patients(patients:dict[str, set], # split -> patient ids
+                   where) -> None: # named in the error
+    "Raise unless every patient belongs to one split: a patient in two splits leaks between training and scoring."
+    owners = {}
+    for s, ps in patients.items():
+        for p in ps: owners.setdefault(p, []).append(s)
+    shared = {p: s for p, s in sorted(owners.items()) if len(s) > 1}
+    if shared: raise ValueError(f"{where}: patients appear in more than one split: {shared}")
+
 # %% ../nbs/00_edf_cache.ipynb #6606326d
-def _current_meta(rec:Recording, cache_dir, p:PrepParams) -> dict|None:
-    "Metadata of `rec`'s entry when it is complete, built with `p` and from the same source file; else None."
+def _source_changes(rec:Recording, meta:dict, verify:bool) -> tuple[list[str], bool]:
+    "The source files of `rec` that differ from the ones `meta` recorded, and whether a touched EDF's time was updated in `meta`."
+    changes, touched, old_sources = [], False, meta.get("sources", {})
+    for kind, path in rec.sources.items():
+        old, exists = old_sources.get(kind), path.exists()
+        if not exists or old is None:
+            if exists or old is not None: changes.append(f"{kind} {'added' if exists else 'removed'}")
+            continue
+        st = path.stat()
+        if st.st_size != old["bytes"]: changes.append(f"{kind} changed")
+        elif kind != "edf" or verify or st.st_mtime_ns != old["mtime_ns"]:
+            if file_sha256(path) != old["sha256"]: changes.append(f"{kind} changed")
+            elif st.st_mtime_ns != old["mtime_ns"]: old["mtime_ns"], touched = st.st_mtime_ns, True
+    return changes, touched
+
+def entry_status(rec:Recording, cache_dir:Path|str, p:PrepParams,
+                 verify:bool=False, # hash every EDF, not only those whose size or time changed
+                ) -> tuple[dict|None, str]:
+    "`(meta, '')` when `rec`'s entry is current, else `(None, why)`."
     paths = entry_paths(cache_dir, rec.split, rec.rec_id)
-    if not paths["meta"].exists(): return None
-    try: meta = read_meta(cache_dir, rec.split, rec.rec_id, p.hash)
-    except (StaleCacheError, ValueError): return None
-    current = meta["source_bytes"] == rec.edf.stat().st_size and paths["data"].exists() and paths["labels"].exists()
-    return meta if current else None
+    if not paths["meta"].exists(): return None, "new"
+    try: meta = json.loads(paths["meta"].read_text())
+    except ValueError: return None, "unreadable metadata"
+    if meta.get("format") != CACHE_FORMAT: return None, "format changed"
+    if meta.get("prep_hash") != p.hash: return None, "parameters changed"
+    if not (paths["data"].exists() and paths["labels"].exists()): return None, "incomplete"
+    changes, touched = _source_changes(rec, meta, verify)
+    if changes: return None, ", ".join(changes)
+    if touched: write_json(paths["meta"], meta)  # same bytes, new time: remember it, so the EDF is not hashed again
+    return meta, ""
+
+def stale_entries(recs:list[Recording], cache_dir:Path|str, p:PrepParams, verify:bool=False) -> dict[Recording, str]:
+    "The recordings without a current cache entry, each with the reason."
+    status = {r: entry_status(r, cache_dir, p, verify)[1] for r in recs}
+    return {r: why for r, why in status.items() if why}
+
+# %% ../nbs/00_edf_cache.ipynb #86d8cbd0
+def _check_writable(cache_dir:Path):
+    "Raise, naming `cache_dir`, unless files can be created in it."
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_json(cache_dir / ".write_test", {}).unlink()
+    except OSError as e: raise RuntimeError(f"{cache_dir}: cannot write the cache there ({e.strerror or e})") from None
 
 def _build_one(rec, cache_dir, p, data_dir):
     try: return rec, cache_recording(rec, cache_dir, p, data_dir), None
@@ -410,19 +481,21 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
                 cache_dir:Path|str, # where entries, the ledger and the summary go
                 p:PrepParams=PrepParams(), # preprocessing parameters
                 workers:int=1, # worker processes; 1 builds in this process
+                verify:bool=False, # hash every EDF to find changes that kept size and time
                 recordings:list[Recording]|None=None, # default: `find_recordings(data_dir)`
                ) -> dict:
     "Build (or resume) the cache of a corpus; return a summary and write it to `cache_dir/summary.json`."
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
     recs = recordings if recordings is not None else find_recordings(data_dir)
-    todo = pending_recordings(recs, cache_dir, p)
-    stale = sum(entry_paths(cache_dir, r.split, r.rec_id)["meta"].exists() for r in todo)
-    log("CACHE", f"{len(recs)} recordings, {len(recs) - len(todo)} already cached, {len(todo)} to build "
-                 f"({stale} stale), prep_hash={p.hash}, workers={workers}")
+    _check_writable(cache_dir)
+    todo = stale_entries(recs, cache_dir, p, verify)
+    why = ", ".join(f"{n} {k}" for k, n in Counter(todo.values()).most_common())
+    log("CACHE", f"{len(recs)} recordings, {len(recs) - len(todo)} current, {len(todo)} to build"
+                 f"{f' ({why})' if why else ''}, prep_hash={p.hash}, workers={workers}")
     failures = []
     def note(rec, meta, err):
         if err:
-            failures.append({"source": str(rec.edf.relative_to(data_dir)), "split": rec.split, "error": err})
+            failures.append({"source": str(rec.edf.relative_to(data_dir)), "split": rec.split, "rec_id": rec.rec_id, "error": err})
             log("CACHE", f"FAILED {rec.edf.name}: {err}", logging.WARNING)
     bar = tqdm(total=len(todo), desc="[CACHE] build", unit="rec", disable=not todo)
     if workers <= 1:
@@ -434,27 +507,45 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
     bar.close()
     return finish_build(cache_dir, p, recs, failures, len(todo))
 
-def pending_recordings(recs:list[Recording], cache_dir:Path|str, p:PrepParams) -> list[Recording]:
-    "The recordings without a current cache entry (missing, stale, or from a changed source file)."
-    return [r for r in recs if _current_meta(r, cache_dir, p) is None]
+def prune_cache(cache_dir:Path|str, keep:dict[str, set]) -> list[str]:
+    "Delete cache files of entries not in `keep` (split -> rec ids) and leftover temporary files; return what went."
+    removed, cache_dir = [], Path(cache_dir)
+    tmp = re.compile(r"^\..+\.tmp\d+$")
+    for split in SPLITS:
+        d = cache_dir / split
+        if not d.is_dir(): continue
+        wanted = {f.name for r in keep.get(split, ()) for f in entry_paths(cache_dir, split, r).values()}
+        for f in sorted(d.iterdir()):  # only our own kinds of file: never anything else someone put there
+            if f.is_file() and f.name not in wanted and (f.suffix in (".npy", ".json") or tmp.match(f.name)):
+                f.unlink(); removed.append(f"{split}/{f.name}")
+    for d in (cache_dir, cache_dir / "manifests"):
+        for f in (d.iterdir() if d.is_dir() else ()):
+            if tmp.match(f.name): f.unlink(); removed.append(str(f.relative_to(cache_dir)))
+    return removed
 
 def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failures:list[dict], attempted:int) -> dict:
-    "Write the failure ledger and `summary.json` of a build (also used by the Modal fan-out)."
+    "Prune what is not current, write the failure ledger and `summary.json` of a build (also used by the Modal fan-out)."
     cache_dir = Path(cache_dir)
+    failed = {(f["split"], f["rec_id"]) for f in failures}
+    current = {r: m for r in recs if (r.split, r.rec_id) not in failed and (m := entry_status(r, cache_dir, p)[0]) is not None}
+    removed = prune_cache(cache_dir, {s: {r.rec_id for r in current if r.split == s} for s in SPLITS})
+    ours = tuple(ENTRY_SUFFIXES.values())
+    entries = sorted({f.rsplit(".", 2)[0] for f in removed if f.endswith(ours)})
+    for e in entries: log("CACHE", f"removed entry {e}: not a current recording of the corpus (deleted, moved, failed or outdated)")
+    if leftovers := [f for f in removed if not f.endswith(ours)]:
+        log("CACHE", f"removed {len(leftovers)} leftover file(s) of interrupted writes or an older cache layout, e.g. {leftovers[0]}")
     write_json(cache_dir / "failures.json", failures)
-    summary = summarize_cache(cache_dir, p, recs)
-    summary["failed"] = len(failures); summary["built"] = attempted - len(failures)
+    summary = summarize_cache(list(current.values()), p)
+    summary |= {"failed": len(failures), "built": attempted - len(failures), "removed": len(entries)}
     write_json(cache_dir / "summary.json", summary)
     return summary
 
 # %% ../nbs/00_edf_cache.ipynb #4e234cbf
-def summarize_cache(cache_dir:Path|str, p:PrepParams, recs:list[Recording]) -> dict:
-    "Files, hours, seizures and seizure seconds per split over the current entries of `recs`."
+def summarize_cache(metas:list[dict], p:PrepParams) -> dict:
+    "Files, hours, seizures and seizure seconds per split over the metadata of cache entries."
     out = {s: dict(files=0, hours=0.0, seizures=0, seizure_s=0.0, warnings=0) for s in SPLITS}
-    for r in recs:
-        m = _current_meta(r, cache_dir, p)
-        if m is None: continue
-        o = out[r.split]
+    for m in metas:
+        o = out[m["split"]]
         o["files"] += 1; o["hours"] += m["duration_s"] / 3600; o["seizures"] += len(m["seizures"])
         o["seizure_s"] += m["n_seizure_samples"] / m["fs"]; o["warnings"] += len(m["warnings"])
     total = {k: sum(o[k] for o in out.values()) for k in out["train"]}
@@ -465,5 +556,5 @@ def format_summary(s:dict) -> str:
     rows = [f"{'split':<6}{'files':>7}{'hours':>9}{'seizures':>10}{'seizure s':>11}{'warnings':>10}"]
     for name, o in list(s["splits"].items()) + [("total", s["total"])]:
         rows.append(f"{name:<6}{o['files']:>7}{o['hours']:>9.2f}{o['seizures']:>10}{o['seizure_s']:>11.1f}{o['warnings']:>10}")
-    if "failed" in s: rows.append(f"built {s['built']}, failed {s['failed']} (see failures.json)")
+    if "failed" in s: rows.append(f"built {s['built']}, failed {s['failed']} (see failures.json), removed {s['removed']}")
     return "\n".join(rows)

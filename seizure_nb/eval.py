@@ -254,30 +254,32 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
                 f"OVERLAP sensitivity {o['sensitivity']:.3f} at {o['fa_per_24h']:.1f} FA/24h; AUROC(1 s) {metrics['auroc_1s']:.3f}")
     return metrics
 
-def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu") -> list[Path]:
-    "Seizure events of unannotated EDFs, written as one `.csv_bi` per file in `out_dir`."
+def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu") -> tuple[list[Path], dict[str, str]]:
+    "Seizure events of unannotated EDFs, one `.csv_bi` per file in `out_dir`; returns the files written and `{edf: error}` of those that failed."
     import torch
     from seizure_nb.edf_cache import read_eeg, preprocess
     from seizure_nb.manifest import window_starts
+    from seizure_nb.sampler import cut_window
     from seizure_nb.train import per_second_probs
     model, cfg = load_model(checkpoint, device)
     ppf = Path(checkpoint).parent / "postprocessing.json"
     pp = PostProcessing(**json.loads(ppf.read_text())) if ppf.exists() else PostProcessing()
-    p, mp = cfg.data.prep, cfg.data.manifest_params
-    outs = []
-    for edf in map(Path, edfs):
+    p, mp, bs = cfg.data.prep, cfg.data.manifest_params, cfg.train.batch_size
+    def predict_one(edf:Path) -> Path:
         x, _ = preprocess(read_eeg(edf, p.missing), p)
-        dur = x.shape[1] // p.fs
-        starts = window_starts(x.shape[1], mp["window"], mp["stride"])
-        if len(starts) == 0: raise ValueError(f"{edf}: shorter than one {mp['window'] // p.fs} s window")
-        probs = []
+        starts = window_starts(x.shape[1], mp["window"], mp["stride"])  # one padded window when shorter than a window
         with torch.no_grad():
-            for i in range(0, len(starts), cfg.train.batch_size):
-                xb = torch.stack([torch.from_numpy(x[:, s:s + mp["window"]].astype(np.float32)) for s in starts[i:i + cfg.train.batch_size]])
-                probs.append(per_second_probs(model(xb.to(device)), p.fs).cpu().numpy())
-        events = detect_events(stitch(np.concatenate(probs), starts // p.fs, dur), pp)
-        outs.append(write_annotations(Path(out_dir) / f"{edf.stem}.csv_bi", binary_events(events, x.shape[1] / p.fs), x.shape[1] / p.fs, edf.stem))
-    return outs
+            probs = [per_second_probs(model(torch.stack([cut_window(x, s, mp["window"])[0] for s in starts[i:i + bs]]).to(device)), p.fs).cpu().numpy()
+                     for i in range(0, len(starts), bs)]
+        events = detect_events(stitch(np.concatenate(probs), starts // p.fs, x.shape[1] // p.fs), pp)
+        return write_annotations(Path(out_dir) / f"{edf.stem}.csv_bi", binary_events(events, x.shape[1] / p.fs), x.shape[1] / p.fs, edf.stem)
+    outs, failed = [], {}
+    for edf in map(Path, edfs):
+        try: outs.append(predict_one(edf))
+        except Exception as e:
+            failed[str(edf)] = f"{type(e).__name__}: {e}"
+            log("EVAL", f"FAILED {edf}: {failed[str(edf)]}")
+    return outs, failed
 
 # %% ../nbs/05_eval.ipynb #43debd94
 def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str="cpu") -> Path:

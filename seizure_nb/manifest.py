@@ -8,11 +8,12 @@ import hashlib, io, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from .edf_cache import SPLITS, PrepParams, read_meta, entry_paths, atomic_write, log
+from .edf_cache import SPLITS, ENTRY_SUFFIXES, PrepParams, read_meta, entry_paths, atomic_write, check_patients, log
 
 # %% auto #0
-__all__ = ['CLASSES', 'window_starts', 'window_fractions', 'window_classes', 'Manifest', 'manifest_params', 'cache_fingerprint',
-           'build_manifest', 'manifest_path', 'load_manifest', 'check_gate', 'scan_cache', 'format_counts']
+__all__ = ['CLASSES', 'window_starts', 'window_fractions', 'window_classes', 'Manifest', 'manifest_params', 'split_entries',
+           'cache_fingerprint', 'build_manifest', 'manifest_path', 'load_manifest', 'check_gate', 'scan_cache',
+           'format_counts']
 
 # %% ../nbs/01_manifest.ipynb #4d219ccd
 CLASSES = ("none", "partial", "full")
@@ -21,16 +22,17 @@ def window_starts(n:int, # samples in the recording
                   window:int, # samples per window
                   stride:int, # samples between window starts
                  ) -> np.ndarray:
-    "Start samples of the windows of a recording of `n` samples, the last aligned to its end."
-    if n < window: return np.zeros(0, np.int64)
+    "Start samples of the windows of a recording of `n` samples, the last aligned to its end; `[0]` when `n < window`."
+    if n < window: return np.zeros(1 if n > 0 else 0, np.int64)
     starts = np.arange(0, n - window + 1, stride, dtype=np.int64)
     return starts if starts[-1] == n - window else np.append(starts, n - window)
 
 def window_fractions(labels:np.ndarray, # per-sample 0/1 labels
                      starts:np.ndarray, window:int) -> np.ndarray:
-    "Seizure fraction of each window, from a cumulative sum (one pass over the labels)."
+    "Seizure fraction of each window over its real samples (a window may run past the end), from one cumulative sum."
     cs = np.concatenate([[0], np.cumsum(labels, dtype=np.int64)])
-    return ((cs[starts + window] - cs[starts]) / window).astype(np.float32)
+    ends = np.minimum(starts + window, len(labels))
+    return ((cs[ends] - cs[starts]) / (ends - starts)).astype(np.float32)
 
 def window_classes(frac:np.ndarray, full_threshold:float=0.99) -> np.ndarray:
     "0 `none`, 1 `partial`, 2 `full` for each seizure fraction."
@@ -71,10 +73,14 @@ def manifest_params(prep:PrepParams=PrepParams(), window_s:float=60.0, stride_s:
     return dict(window=int(round(window_s * prep.fs)), stride=int(round(stride_s * prep.fs)),
                 full_threshold=full_threshold, prep_hash=prep.hash)
 
+def split_entries(cache_dir:Path|str, split:str) -> list[str]:
+    "Names of the cache entries of `split`, sorted."
+    suffix = ENTRY_SUFFIXES["meta"]
+    return sorted(p.name[:-len(suffix)] for p in (Path(cache_dir) / split).glob(f"*{suffix}"))
+
 def cache_fingerprint(cache_dir:Path|str, split:str, params:dict) -> tuple[list[dict], str]:
     "Metadata of every entry of `split` (checked against `params['prep_hash']`) and a hash of them and `params`."
-    metas = [read_meta(cache_dir, split, p.stem, params["prep_hash"])
-             for p in sorted((Path(cache_dir) / split).glob("*.json"))]
+    metas = [read_meta(cache_dir, split, r, params["prep_hash"]) for r in split_entries(cache_dir, split)]
     keys = [(m["rec_id"], m["prep_hash"], m["n_samples"], m["n_seizure_samples"], m["built_at"]) for m in metas]
     return metas, hashlib.sha256(json.dumps([keys, params], sort_keys=True).encode()).hexdigest()[:16]
 
@@ -90,13 +96,13 @@ def build_manifest(cache_dir:Path|str, # cache root written by `build_cache`
     for i, m in enumerate(metas):
         labels = np.load(entry_paths(cache_dir, split, m["rec_id"])["labels"], mmap_mode="r")
         s = window_starts(len(labels), w, st)
-        short += len(s) == 0
+        short += len(labels) < w
         rec.append(np.full(len(s), i, np.int32)); start.append(s); frac.append(window_fractions(labels, s, w))
     cat = lambda a, dt: np.concatenate(a).astype(dt) if a else np.zeros(0, dt)
     frac = cat(frac, np.float32)
     m = Manifest(split, [m["rec_id"] for m in metas], cat(rec, np.int32), cat(start, np.int64), frac,
                  window_classes(frac, params["full_threshold"]), params, fp)
-    log("DATA", f"{split}: {len(metas)} recordings ({short} shorter than a window), {len(m)} windows, {m.counts}")
+    log("DATA", f"{split}: {len(metas)} recordings ({short} shorter than a window, padded), {len(m)} windows, {m.counts}")
     return m
 
 # %% ../nbs/01_manifest.ipynb #91cbd78f
@@ -134,11 +140,17 @@ def check_gate(m:Manifest):
                          f"{len(m.recordings)} recordings; check the annotations before training")
 
 # %% ../nbs/01_manifest.ipynb #f1f9bd10
-def scan_cache(cache_dir:Path|str, params:dict|None=None) -> dict[str, Manifest]:
-    "Current manifests of every split present in `cache_dir`."
-    splits = [s for s in SPLITS if any((Path(cache_dir) / s).glob("*.json"))]
-    if not splits: raise FileNotFoundError(f"{cache_dir}: no cache entries (run build-cache first)")
-    return {s: load_manifest(cache_dir, s, params) for s in splits}
+def scan_cache(cache_dir:Path|str, params:dict|None=None,
+               required:tuple=("train", "dev"), # splits that must have entries
+              ) -> dict[str, Manifest]:
+    "Current manifests of every split present in `cache_dir`, after checking the `required` splits and patient disjointness."
+    entries = {s: split_entries(cache_dir, s) for s in SPLITS}
+    if not any(entries.values()): raise FileNotFoundError(f"{cache_dir}: no cache entries (run build-cache first)")
+    missing = [s for s in required if not entries[s]]
+    if missing: raise FileNotFoundError(f"{cache_dir}: no cache entries for split(s) {', '.join(missing)} "
+                                        f"(required: {', '.join(required)}); is edf/{missing[0]}/ in the corpus?")
+    check_patients({s: {r.split("_")[0] for r in ids} for s, ids in entries.items()}, cache_dir)
+    return {s: load_manifest(cache_dir, s, params) for s in SPLITS if entries[s]}
 
 def format_counts(manifests:dict[str, Manifest]) -> str:
     "A table of window counts per split and class."

@@ -11,9 +11,25 @@ from .edf_cache import CHANNELS, open_entry, log
 from .manifest import Manifest, CLASSES
 
 # %% auto #0
-__all__ = ['WindowDataset', 'balanced_draw', 'BalancedSeizureDataset', 'plot_window']
+__all__ = ['PAD_LABEL', 'cut_window', 'WindowDataset', 'balanced_draw', 'BalancedSeizureDataset', 'plot_window']
 
 # %% ../nbs/02_sampler.ipynb #bf710b10
+PAD_LABEL = -1.0 # label of the samples of a window that lie past its recording's end
+
+def cut_window(x:np.ndarray, # (channels, samples) recording, e.g. a memory map
+               start:int, # first sample
+               window:int, # samples per window
+               y:np.ndarray|None=None, # (samples,) labels; None: zeros
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Float32 `(x, y)` of samples `[start, start + window)`, zero-padded past the end with padding labelled `PAD_LABEL`."
+    xs = x[:, start:start + window].astype(np.float32)
+    n = xs.shape[1]
+    ys = np.zeros(n, np.float32) if y is None else y[start:start + n].astype(np.float32)
+    if n == window: return torch.from_numpy(xs), torch.from_numpy(ys)
+    xw, yw = torch.zeros(x.shape[0], window), torch.full((window,), PAD_LABEL)
+    xw[:, :n], yw[:n] = torch.from_numpy(xs), torch.from_numpy(ys)
+    return xw, yw
+
 class WindowDataset(torch.utils.data.Dataset):
     "Windows of a manifest, in manifest order (or the subset `indices`), read from the memory-mapped cache."
     def __init__(self, manifest:Manifest, # window index of one split
@@ -33,8 +49,7 @@ class WindowDataset(torch.utils.data.Dataset):
     def __getitem__(self, i:int):
         j = self.indices[i]
         x, y = self.entry(int(self.m.rec[j]))
-        s = int(self.m.start[j]); e = s + self.m.window
-        return torch.from_numpy(x[:, s:e].astype(np.float32)), torch.from_numpy(y[s:e].astype(np.float32))
+        return cut_window(x, int(self.m.start[j]), self.m.window, y)
 
 # %% ../nbs/02_sampler.ipynb #32d59abf
 def balanced_draw(cls:np.ndarray, # window classes from the manifest (0 none, 1 partial, 2 full)

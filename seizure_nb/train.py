@@ -13,14 +13,15 @@ import torch.nn.functional as F
 import yaml
 from tqdm.auto import tqdm
 from .edf_cache import PrepParams, atomic_write, write_json, log
-from .manifest import load_manifest, manifest_params, check_gate
-from .sampler import BalancedSeizureDataset, WindowDataset
+from .manifest import scan_cache, manifest_params, check_gate
+from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
 from .model import DualStreamMamba, ModelConfig
 
 # %% auto #0
-__all__ = ['DataConfig', 'TrainConfig', 'LogConfig', 'Config', 'from_dict', 'load_config', 'config_dict', 'focal_loss',
-           'param_groups', 'warmup_cosine', 'save_checkpoint', 'load_checkpoint', 'auroc', 'resolve_device',
-           'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows', 'train']
+__all__ = ['RESUME_SAFE', 'DataConfig', 'TrainConfig', 'LogConfig', 'Config', 'from_dict', 'load_config', 'config_dict',
+           'focal_loss', 'param_groups', 'warmup_cosine', 'save_checkpoint', 'load_checkpoint', 'auroc',
+           'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows', 'config_changes',
+           'train']
 
 # %% ../nbs/04_train_modal.ipynb #da89ace6
 @dataclass
@@ -112,11 +113,12 @@ def config_dict(cfg:Config) -> dict: return asdict(cfg)
 
 # %% ../nbs/04_train_modal.ipynb #801e3a19
 def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> torch.Tensor:
-    "Mean sigmoid focal loss (no class weight): BCE scaled by `(1 - p_t) ** gamma`."
+    "Sigmoid focal loss (no class weight), BCE scaled by `(1 - p_t) ** gamma`, averaged over samples not labelled `PAD_LABEL`."
     logits, targets = logits.float(), targets.float()
-    bce = F.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+    valid = (targets != PAD_LABEL).float()
+    bce = F.binary_cross_entropy_with_logits(logits, targets.clamp(min=0), reduction="none")
     p_t = torch.exp(-bce)
-    return ((1 - p_t) ** gamma * bce).mean()
+    return ((1 - p_t) ** gamma * bce * valid).sum() / valid.sum().clamp(min=1)
 
 def param_groups(model:torch.nn.Module, weight_decay:float) -> list[dict]:
     "AdamW groups: weight decay on matrices and kernels only, none on norms, biases, `A_log` and `D`."
@@ -172,26 +174,29 @@ def per_second_probs(logits:torch.Tensor, # (B, T) per-sample logits
 
 @torch.no_grad()
 def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:str, fs:int=256):
-    "Per-second seizure probabilities and labels `(n_windows, seconds)` for every window of `ds`, and the mean loss."
+    "Per-second probabilities and labels (int8, -1 for padding) `(n_windows, seconds)` of every window of `ds`, and the mean loss."
     model.eval()
-    probs, labels, losses = [], [], []
+    probs, labels, loss, n = [], [], 0.0, 0
     for x, y in torch.utils.data.DataLoader(ds, batch_size=batch_size, generator=torch.Generator()):
         with autocast(device, precision):
             logits = model(x.to(device)).float()
-        losses.append(F.binary_cross_entropy_with_logits(logits, y.to(device), reduction="sum").item())
+        valid = y != PAD_LABEL
+        loss += (F.binary_cross_entropy_with_logits(logits, y.clamp(min=0).to(device), reduction="none") * valid.to(device)).sum().item()
+        n += int(valid.sum())
         probs.append(per_second_probs(logits, fs).cpu())
-        labels.append(F.avg_pool1d(y[:, None], fs)[:, 0] > 0.5)
+        sec = lambda v: F.avg_pool1d(v.float()[:, None], fs)[:, 0]
+        labels.append(torch.where(sec(valid) == 1, (sec(y.clamp(min=0)) > 0.5).to(torch.int8), torch.tensor(-1, dtype=torch.int8)))
     model.train()
-    return torch.cat(probs).numpy(), torch.cat(labels).numpy(), sum(losses) / (len(ds) * ds.m.window)
+    return torch.cat(probs).numpy(), torch.cat(labels).numpy(), loss / max(n, 1)
 
 # %% ../nbs/04_train_modal.ipynb #0492f176
-def _loggers(cfg:Config, run_dir:Path):
-    "TensorBoard writer and W&B run, each None when unavailable (reported on the log)."
+def _loggers(cfg:Config, run_dir:Path, step:int=0):
+    "TensorBoard writer (dropping events after `step`, redone on resume) and W&B run, each None when unavailable."
     tb = wb = None
     if cfg.log.tensorboard:
         try:
             from torch.utils.tensorboard import SummaryWriter
-            tb = SummaryWriter(str(run_dir / "tb"))
+            tb = SummaryWriter(str(run_dir / "tb"), purge_step=step + 1 if step else None)
         except Exception as e: log("TRAIN", f"TensorBoard disabled: {type(e).__name__}: {e}")
     mode = cfg.log.wandb
     if mode == "auto": mode = "online" if os.environ.get("WANDB_API_KEY") else "offline"
@@ -224,6 +229,38 @@ def _make_scaler(precision:str, device:torch.device):
     if hasattr(torch.amp, "GradScaler"): return torch.amp.GradScaler(device.type, enabled=enabled)
     return torch.cuda.amp.GradScaler(enabled=enabled)  # torch < 2.3
 
+RESUME_SAFE = ("data.data_dir", "data.cache_dir", "train.num_workers", "train.device", "train.max_steps",
+               "train.checkpoint_every", "log.") # config keys (or prefixes) that may change on resume
+
+def config_changes(old:dict, new:dict, prefix:str="") -> dict[str, tuple]:
+    "`{dotted key: (old, new)}` for every value that differs between two config dicts."
+    out = {}
+    for k in sorted(set(old) | set(new)):
+        a, b, key = old.get(k), new.get(k), f"{prefix}{k}"
+        if isinstance(a, dict) and isinstance(b, dict): out |= config_changes(a, b, key + ".")
+        elif a != b: out[key] = (a, b)
+    return out
+
+def _check_resume(ck:dict, cfg:Config, data_hash:str, path:Path):
+    "Raise unless the checkpoint at `path` was made on the same data and config (up to `RESUME_SAFE`)."
+    if ck["data_hash"] != data_hash:
+        raise RuntimeError(f"{path}: trained on data {ck['data_hash']}, the manifests now give {data_hash}; "
+                           "resuming would mix datasets (start a new out_dir or rebuild the same cache)")
+    safe = lambda k: any(k == s or (s.endswith(".") and k.startswith(s)) for s in RESUME_SAFE)
+    bad = {k: v for k, v in config_changes(ck["config"], config_dict(cfg)).items() if not safe(k)}
+    if bad: raise RuntimeError(f"{path}: the checkpoint's config differs in " + ", ".join(f"{k} ({a!r} -> {b!r})" for k, (a, b) in bad.items())
+                               + "; a resumed run keeps its config (start a new log.out_dir to train with other settings)")
+
+def _drop_metrics_after(path:Path, step:int):
+    "Keep only the rows of `metrics.jsonl` up to `step` (later ones are redone after a resume; a torn last line goes too)."
+    if not path.exists(): return
+    rows = []
+    for line in path.read_text().splitlines():
+        try: row = json.loads(line)
+        except ValueError: continue
+        if row["step"] <= step: rows.append(line + "\n")
+    atomic_write(path, lambda f: f.write("".join(rows).encode()))
+
 def train(cfg:Config, # validated config
           resume:bool=False, # continue from `out_dir/last.pt`
           deadline:float|None=None, # wall-clock time (time.time()) to checkpoint and return by
@@ -233,9 +270,10 @@ def train(cfg:Config, # validated config
     run_dir = Path(cfg.log.out_dir); run_dir.mkdir(parents=True, exist_ok=True)
     device = resolve_device(t.device); precision = resolve_precision(t.precision, device)
     torch.manual_seed(t.seed)
-    # preflight: manifests, gate, data hash
-    mtrain = load_manifest(cfg.data.cache_dir, "train", cfg.data.manifest_params); check_gate(mtrain)
-    mdev = load_manifest(cfg.data.cache_dir, "dev", cfg.data.manifest_params)
+    # preflight: every split needed, manifests, gates, data hash
+    ms = scan_cache(cfg.data.cache_dir, cfg.data.manifest_params, required=("train", "dev"))
+    mtrain, mdev = ms["train"], ms["dev"]
+    check_gate(mtrain); check_gate(mdev)
     data_hash = f"{mtrain.source_hash}:{mdev.source_hash}"
     train_ds = BalancedSeizureDataset(mtrain, cfg.data.cache_dir, cfg.data.full_ratio, cfg.data.background_ratio, seed=t.seed)
     dev_idx = None if not cfg.data.val_max_windows or len(mdev) <= cfg.data.val_max_windows else \
@@ -251,11 +289,10 @@ def train(cfg:Config, # validated config
     st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, skipped=0, nonfinite_run=0)
     if resume:
         ck = load_checkpoint(run_dir / "last.pt", device)
-        if ck["data_hash"] != data_hash:
-            raise RuntimeError(f"{run_dir / 'last.pt'}: trained on data {ck['data_hash']}, the manifests now give {data_hash}; "
-                               "resuming would mix datasets (start a new out_dir or rebuild the same cache)")
+        _check_resume(ck, cfg, data_hash, run_dir / "last.pt")
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
         scaler.load_state_dict(ck["scaler"]); _set_rng_state(ck["rng"]); st.update(ck["state"])
+        _drop_metrics_after(run_dir / "metrics.jsonl", st["global_step"])
         log("TRAIN", f"resumed {run_dir / 'last.pt'} at epoch {st['epoch']} step {st['global_step']}")
     else:
         (run_dir / "metrics.jsonl").unlink(missing_ok=True)
@@ -263,10 +300,10 @@ def train(cfg:Config, # validated config
         with torch.no_grad(), autocast(device, precision):
             out = model(x0.to(device))
         if out.shape != x0[:, 0].shape or not torch.isfinite(out).all(): raise RuntimeError(f"[TRAIN] preflight forward gave {tuple(out.shape)}, finite={bool(torch.isfinite(out).all())}")
-    (run_dir / "config.yaml").write_text(yaml.safe_dump(config_dict(cfg), sort_keys=False))
+        atomic_write(run_dir / "config.yaml", lambda f: f.write(yaml.safe_dump(config_dict(cfg), sort_keys=False).encode()))
     log("TRAIN", f"device {device} ({precision}), {sum(p.numel() for p in model.parameters()):,} parameters, "
                  f"{steps_per_epoch} steps/epoch x {t.epochs} epochs, run dir {run_dir}")
-    tb, wb = _loggers(cfg, run_dir)
+    tb, wb = _loggers(cfg, run_dir, st["global_step"])
 
     def checkpoint(name):
         save_checkpoint(run_dir / name, dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
@@ -311,7 +348,8 @@ def train(cfg:Config, # validated config
                     checkpoint("last.pt"); log("TRAIN", f"stopped at step {st['global_step']} (max_steps/deadline); last.pt written")
                     return summary(False)
             probs, labels, vloss = predict_windows(model, dev_ds, t.batch_size, device, precision)
-            va = auroc(probs.ravel(), labels.ravel())
+            known = labels >= 0  # seconds of padding carry no label
+            va = auroc(probs[known], labels[known])
             scalars = {"dev/loss": vloss, "dev/auroc": va, "epoch": ep + 1}
             if dev_idx is None:  # every dev window: record-level scores with the default post-processing
                 from seizure_nb.eval import traces_from_windows, score_corpus, detect_events

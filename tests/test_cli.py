@@ -37,7 +37,7 @@ def test_build_cache_resumes_and_records_failures(corpus, tmp_path):
     assert len(list((tmp_path / "cache").rglob("*.labels.npy"))) == len(edfs) - 2, "the other files were cached"
     edfs[0].write_bytes(blob)  # repair the EDF only: the rerun retries the two failures and keeps the 8 entries
     r = run("build-cache", "--data-dir", bad, "--cache-dir", tmp_path / "cache")
-    assert "8 already cached, 2 to build" in r.stderr and r.returncode == 1
+    assert "8 current, 2 to build (2 new)" in r.stderr and r.returncode == 1
     assert [Path(f["source"]).name for f in json.loads((tmp_path / "cache/failures.json").read_text())] == [edfs[1].name]
 
 def test_scan_cache_gate_fails_without_seizures(corpus, tmp_path):
@@ -67,3 +67,14 @@ def test_cached_window_matches_source_edf(corpus, tmp_path):
         assert x.shape == (19, meta["n_samples"]) and meta["fs"] == 256
         assert abs(y.sum() / 256 - sum(e - s for s, e in sz)) < 2 / 256 * max(1, len(sz))
         assert np.isfinite(x).all()
+
+def test_build_cache_names_an_unwritable_cache_dir(corpus, tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    r = run("build-cache", "--data-dir", corpus, "--cache-dir", tmp_path / "file")
+    assert r.returncode == 2 and "file: cannot write the cache there" in r.stderr and "Traceback" not in r.stderr
+
+def test_scan_cache_requires_a_dev_split(corpus, tmp_path):
+    assert run("build-cache", "--data-dir", corpus, "--cache-dir", tmp_path / "cache").returncode == 0
+    for f in (tmp_path / "cache/dev").iterdir(): f.unlink()
+    r = run("scan-cache", "--cache-dir", tmp_path / "cache")
+    assert r.returncode == 2 and "no cache entries for split(s) dev" in r.stderr

@@ -1,6 +1,7 @@
 "The whole job from the command line on the synthetic corpus: demo (short), resume, evaluate, predict."
 import json, subprocess, sys
 from pathlib import Path
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,3 +63,21 @@ def test_predict_writes_csv_bi_for_unannotated_edf(demo, tmp_path):
     from seizure_nb.edf_cache import read_annotations
     hdr, ev, _ = read_annotations(tmp_path / "pred" / f"{edf.stem}.csv_bi")
     assert ev and ev[-1].stop == pytest.approx(float(hdr["duration"].split()[0]), abs=0.01)
+
+def test_predict_pads_short_recordings_and_survives_a_bad_file(demo, tmp_path):
+    "A recording shorter than a window is predicted; a corrupt EDF is named and does not stop the others."
+    out, _ = demo
+    from seizure_nb.edf_cache import read_annotations
+    from seizure_nb.synthetic import write_edf
+    import edfio
+    edf = next((out / "tusz/edf/eval").rglob("*.edf"))
+    src = edfio.read_edf(edf)
+    short = tmp_path / "short_s001_t000.edf"
+    write_edf(short, np.array([s.data[: int(s.sampling_frequency) * 40] for s in src.signals]), int(src.signals[0].sampling_frequency),
+              [s.label for s in src.signals])
+    bad = tmp_path / "bad_s001_t000.edf"; blob = edf.read_bytes(); bad.write_bytes(blob[:len(blob) - 5000])
+    r = run("predict", "--checkpoint", out / "run/best.pt", short, bad, edf, "--out", tmp_path / "pred")
+    assert r.returncode == 1 and f"{bad}" in r.stderr and "header declares" in r.stderr
+    assert sorted(p.name for p in (tmp_path / "pred").iterdir()) == sorted([f"{edf.stem}.csv_bi", "short_s001_t000.csv_bi"])
+    hdr, ev, _ = read_annotations(tmp_path / "pred/short_s001_t000.csv_bi")
+    assert hdr["duration"] == "40.00 secs" and ev[-1].stop == pytest.approx(40.0)

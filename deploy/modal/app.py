@@ -55,7 +55,8 @@ def cache_one(edf: str, split: str, prep: dict) -> dict:
     from seizure_nb.edf_cache import PrepParams, Recording, cache_recording
     rec = Recording(Path(edf), split)
     try: meta = cache_recording(rec, RESULTS / "cache", PrepParams(**prep), DATA); out = {"ok": True, "rec_id": meta["rec_id"]}
-    except Exception as e: out = {"ok": False, "source": str(Path(edf).relative_to(DATA)), "split": split, "error": f"{type(e).__name__}: {e}"}
+    except Exception as e: out = {"ok": False, "source": str(Path(edf).relative_to(DATA)), "split": split, "rec_id": rec.rec_id,
+                                  "error": f"{type(e).__name__}: {e}"}
     _commit()
     return out
 
@@ -63,10 +64,10 @@ def cache_one(edf: str, split: str, prep: dict) -> dict:
 @app.function(volumes=volumes, timeout=24 * 3600)
 def build_cache(prep: dict | None = None) -> dict:
     "Fan `cache_one` out over every recording not yet cached, then write the ledger and summary."
-    from seizure_nb.edf_cache import PrepParams, find_recordings, finish_build, pending_recordings
+    from seizure_nb.edf_cache import PrepParams, find_recordings, finish_build, stale_entries
     p = PrepParams(**(prep or {}))
     recs = find_recordings(DATA)
-    todo = pending_recordings(recs, RESULTS / "cache", p)
+    todo = stale_entries(recs, RESULTS / "cache", p)
     args = [(str(r.edf), r.split, asdict(p)) for r in todo]
     results = list(cache_one.map(*zip(*args))) if args and not modal.is_local() else [cache_one.local(*a) for a in args]
     if not modal.is_local(): results_volume.reload()
