@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_eval.ipynb #180d6012
 from __future__ import annotations
-import json
+import json, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -12,10 +12,10 @@ from .edf_cache import Event, binary_events, write_annotations, write_json, samp
 from .train import auroc
 
 # %% auto #0
-__all__ = ['stitch', 'PostProcessing', 'detect_events', 'overlap_score', 'taes_score', 'szcore_score', 'score_corpus',
-           'sensitivity_at_fa', 'bootstrap_ci', 'average_precision', 'tune_postprocessing', 'traces_from_windows',
-           'recording_traces', 'evaluate_split', 'plot_fa_curve', 'plot_timelines', 'load_model', 'evaluate_checkpoint',
-           'predict_edfs', 'write_report']
+__all__ = ['stitch', 'PostProcessing', 'detect_events', 'check_events', 'overlap_score', 'taes_score', 'szcore_score',
+           'score_corpus', 'check_traces', 'sensitivity_at_fa', 'bootstrap_ci', 'average_precision',
+           'tune_postprocessing', 'traces_from_windows', 'recording_traces', 'evaluate_split', 'plot_fa_curve',
+           'plot_timelines', 'load_model', 'evaluate_checkpoint', 'predict_edfs', 'write_report']
 
 # %% ../nbs/05_eval.ipynb #bc38ac8c
 def stitch(window_probs:np.ndarray, # (n_windows, seconds_per_window) per-second probabilities
@@ -38,6 +38,11 @@ class PostProcessing:
     min_duration: float = 10.0 # seconds
     merge_gap: float = 30.0 # seconds
     max_duration: float = 600.0 # seconds; longer events are split
+    def __post_init__(self):
+        low = self.threshold if self.low is None else self.low
+        if not 0 <= low <= self.threshold <= 1: raise ValueError(f"post-processing needs 0 <= low <= threshold <= 1, got low={self.low}, threshold={self.threshold}")
+        if self.max_duration <= 0: raise ValueError(f"post-processing max_duration must be > 0 s, got {self.max_duration}")
+        if self.min_duration < 0 or self.merge_gap < 0: raise ValueError(f"post-processing min_duration and merge_gap must be >= 0, got {self.min_duration}, {self.merge_gap}")
 
 def _runs(mask:np.ndarray) -> list[tuple[int, int]]:
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -61,14 +66,35 @@ def detect_events(trace:np.ndarray, # 1 Hz probabilities (NaN: no output)
     return out
 
 # %% ../nbs/05_eval.ipynb #cdcc25bd
-def overlap_score(ref:list, hyp:list) -> dict:
+def check_events(events:list, # `(start_s, stop_s)` pairs
+                 duration_s:float|None=None, # recording length; events must lie within it
+                 name:str="events", # named in errors
+                 clip:bool=False, # clip events to [0, duration] with a warning instead of raising
+                ) -> list[tuple[float, float]]:
+    "Events as sorted, unioned `(start, stop)` floats; raises naming `name` on an empty, reversed or out-of-range event."
+    out = []
+    for s, e in sorted((float(s), float(e)) for s, e in events):
+        if not (np.isfinite(s) and np.isfinite(e)) or e <= s: raise ValueError(f"{name}: event ({s}, {e}) has no positive length")
+        if duration_s is not None and (s < 0 or e > duration_s):
+            if not clip: raise ValueError(f"{name}: event ({s}, {e}) lies outside the recording [0, {duration_s}]")
+            warnings.warn(f"{name}: event ({s}, {e}) clipped to the recording [0, {duration_s}]")
+            s, e = max(s, 0.0), min(e, float(duration_s))
+            if e <= s: continue
+        elif s < 0: raise ValueError(f"{name}: event ({s}, {e}) starts before 0")
+        if out and s <= out[-1][1]: out[-1] = (out[-1][0], max(out[-1][1], e))
+        else: out.append((s, e))
+    return out
+
+def overlap_score(ref:list, hyp:list, duration_s:float|None=None) -> dict:
     "NEDC-style OVERLAP counts for one recording: hits, misses, false alarms."
+    ref, hyp = check_events(ref, duration_s, "reference"), check_events(hyp, duration_s, "hypothesis")
     ov = lambda a, b: a[0] < b[1] and b[0] < a[1]
     hits = sum(any(ov(r, h) for h in hyp) for r in ref)
     return {"ref": len(ref), "hits": hits, "misses": len(ref) - hits, "fa": sum(not any(ov(h, r) for r in ref) for h in hyp)}
 
-def taes_score(ref:list, hyp:list) -> dict:
+def taes_score(ref:list, hyp:list, duration_s:float|None=None) -> dict:
     "NEDC-style TAES for one recording: fractional true positives, misses and false alarms."
+    ref, hyp = check_events(ref, duration_s, "reference"), check_events(hyp, duration_s, "hypothesis")
     inter = lambda a, b: max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
     tp = sum(min(1.0, sum(inter(r, h) for h in hyp) / (r[1] - r[0])) for r in ref)
     fa = 0.0
@@ -84,6 +110,7 @@ def szcore_score(ref:list, hyp:list, duration_s:float) -> dict:
     "SzCORE event scoring of one recording by the `timescoring` package (fs 1 Hz)."
     from timescoring.annotations import Annotation
     from timescoring.scoring import EventScoring
+    ref, hyp = check_events(ref, duration_s, "reference"), check_events(hyp, duration_s, "hypothesis")
     n = int(np.ceil(duration_s))
     s = EventScoring(Annotation([tuple(e) for e in ref], 1, n), Annotation([tuple(e) for e in hyp], 1, n))
     return {"ref": int(s.refTrue), "tp": int(s.tp), "fp": int(s.fp)}
@@ -94,8 +121,8 @@ def score_corpus(recordings:list[dict], # each: ref events, hyp events, duration
     "Record-level OVERLAP, TAES and SzCORE scores over recordings, false alarms per 24 h of recording."
     hours = sum(r["duration_s"] for r in recordings) / 3600
     per24 = lambda fa: fa / hours * 24 if hours else float("nan")
-    o = [overlap_score(r["ref"], r["hyp"]) for r in recordings]
-    t = [taes_score(r["ref"], r["hyp"]) for r in recordings]
+    o = [overlap_score(r["ref"], r["hyp"], r["duration_s"]) for r in recordings]
+    t = [taes_score(r["ref"], r["hyp"], r["duration_s"]) for r in recordings]
     z = [szcore_score(r["ref"], r["hyp"], r["duration_s"]) for r in recordings]
     nref = sum(x["ref"] for x in o)
     sens = lambda num: num / nref if nref else float("nan")
@@ -106,10 +133,16 @@ def score_corpus(recordings:list[dict], # each: ref events, hyp events, duration
             "szcore": {"sensitivity": ztp / zref if zref else float("nan"), "precision": ztp / (ztp + zfp) if ztp + zfp else float("nan"),
                        "f1": 2 * ztp / (2 * ztp + zfp + zref - ztp) if zref + zfp else float("nan"), "fa_per_24h": per24(zfp)}}
 
+def check_traces(traces:list[np.ndarray], durations:list[float]):
+    "Raise unless each 1 Hz trace has one value per whole second of its recording."
+    for i, (tr, d) in enumerate(zip(traces, durations, strict=True)):
+        if not 0 <= d - len(tr) < 1: raise ValueError(f"trace {i} has {len(tr)} seconds for a recording of {d} s: scores would be wrong past its end")
+
 def sensitivity_at_fa(traces:list[np.ndarray], refs:list[list], durations:list[float],
                       pp:PostProcessing=PostProcessing(), targets=(10, 5, 2.5, 1),
                       thresholds=np.linspace(0.05, 0.99, 48)) -> dict:
     "OVERLAP sensitivity at each FA/24h target: the best sensitivity over thresholds whose FA rate is within the target."
+    check_traces(traces, durations)
     hours, nref = sum(durations) / 3600, sum(len(r) for r in refs)
     curve = []
     for th in thresholds:
@@ -146,6 +179,7 @@ def tune_postprocessing(traces:list, refs:list, durations:list, max_fa_per_24h:f
                         thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), min_durations=(5.0, 10.0, 20.0),
                         merge_gaps=(10.0, 30.0, 60.0)) -> tuple[PostProcessing, dict]:
     "Grid-search post-processing on dev: best OVERLAP sensitivity with FA/24h <= `max_fa_per_24h` (then fewest FA)."
+    check_traces(traces, durations)
     best, best_key = PostProcessing(), None
     for th in thresholds:
         for md in min_durations:
@@ -166,7 +200,7 @@ def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
         meta = read_meta(cache_dir, m.split, rec_id)
         sel = m.rec == r
         out.append(dict(rec_id=rec_id, trace=stitch(probs[sel], m.start[sel] // meta["fs"], int(meta["n_samples"] // meta["fs"])),
-                        ref=[tuple(s) for s in meta["seizures"]], duration_s=meta["duration_s"]))
+                        ref=[(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]], duration_s=meta["duration_s"]))
     return out
 
 def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16, device="cpu", precision="fp32"):
@@ -182,6 +216,7 @@ def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16
 def evaluate_split(recs:list[dict], # from `recording_traces`
                    pp:PostProcessing, out_dir:Path|str|None=None) -> dict:
     "Scores (with AUROC and sensitivity at FA targets); hypothesis `.csv_bi` files and `metrics.json` in `out_dir`."
+    check_traces([r["trace"] for r in recs], [r["duration_s"] for r in recs])
     hyps = [detect_events(r["trace"], pp) for r in recs]
     metrics = score_corpus([dict(ref=r["ref"], hyp=h, duration_s=r["duration_s"]) for r, h in zip(recs, hyps)])
     sec_p = np.concatenate([np.nan_to_num(r["trace"]) for r in recs])
