@@ -177,6 +177,7 @@ def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:s
     "Per-second probabilities and labels (int8, -1 for padding) `(n_windows, seconds)` of every window of `ds`, and the mean loss."
     model.eval()
     probs, labels, loss, n = [], [], 0.0, 0
+    sec = lambda v: F.avg_pool1d(v.float()[:, None], fs)[:, 0]  # per-second means
     for x, y in torch.utils.data.DataLoader(ds, batch_size=batch_size, generator=torch.Generator()):
         with autocast(device, precision):
             logits = model(x.to(device)).float()
@@ -184,7 +185,6 @@ def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:s
         loss += (F.binary_cross_entropy_with_logits(logits, y.clamp(min=0).to(device), reduction="none") * valid.to(device)).sum().item()
         n += int(valid.sum())
         probs.append(per_second_probs(logits, fs).cpu())
-        sec = lambda v: F.avg_pool1d(v.float()[:, None], fs)[:, 0]
         labels.append(torch.where(sec(valid) == 1, (sec(y.clamp(min=0)) > 0.5).to(torch.int8), torch.tensor(-1, dtype=torch.int8)))
     model.train()
     return torch.cat(probs).numpy(), torch.cat(labels).numpy(), loss / max(n, 1)
