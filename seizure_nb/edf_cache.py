@@ -19,7 +19,7 @@ __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 
            'CACHE_FORMAT', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'atomic_write', 'write_json', 'write_npy',
            'TUSZFormatError', 'clean_label', 'map_channels', 'Event', 'read_annotations', 'write_annotations',
            'binary_events', 'seizure_intervals', 'sample_labels', 'check_edf_size', 'RawEEG', 'read_eeg', 'PrepParams',
-           'preprocess', 'Recording', 'entry_paths', 'file_sha256', 'source_identity', 'cache_recording',
+           'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256', 'source_identity', 'cache_recording',
            'StaleCacheError', 'read_meta', 'open_entry', 'find_recordings', 'check_patients', 'entry_status',
            'stale_entries', 'build_cache', 'prune_cache', 'finish_build', 'summarize_cache', 'format_summary']
 
@@ -303,6 +303,9 @@ def preprocess(raw:RawEEG, # 19-channel EEG from `read_eeg`
 # %% ../nbs/00_edf_cache.ipynb #37880690
 SPLITS = ("train", "dev", "eval")
 
+def patient_id(name:str # a recording or file name, `aaaaaaac_s001_t000...`
+              ) -> str: return name.split("_")[0]  # TUSZ names start with the patient id
+
 @dataclass(frozen=True)
 class Recording:
     "One EDF of a corpus: where it is, which split and patient it belongs to."
@@ -311,7 +314,7 @@ class Recording:
     @property
     def rec_id(self): return self.edf.name[:-len(".edf")]  # the whole name: `X_t001.v2.edf` -> `X_t001.v2`
     @property
-    def patient(self): return self.edf.name.split("_")[0]
+    def patient(self): return patient_id(self.edf.name)
     @property
     def csv_bi(self): return self.edf.with_suffix(".csv_bi")
     @property

@@ -8,7 +8,7 @@ import hashlib, io, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from .edf_cache import SPLITS, ENTRY_SUFFIXES, PrepParams, read_meta, entry_paths, atomic_write, check_patients, log
+from .edf_cache import SPLITS, ENTRY_SUFFIXES, PrepParams, read_meta, entry_paths, atomic_write, check_patients, patient_id, log
 
 # %% auto #0
 __all__ = ['CLASSES', 'window_starts', 'window_fractions', 'window_classes', 'Manifest', 'manifest_params', 'split_entries',
@@ -149,7 +149,7 @@ def scan_cache(cache_dir:Path|str, params:dict|None=None,
     missing = [s for s in required if not entries[s]]
     if missing: raise FileNotFoundError(f"{cache_dir}: no cache entries for split(s) {', '.join(missing)} "
                                         f"(required: {', '.join(required)}); is edf/{missing[0]}/ in the corpus?")
-    check_patients({s: {r.split("_")[0] for r in ids} for s, ids in entries.items()}, cache_dir)
+    check_patients({s: {patient_id(r) for r in ids} for s, ids in entries.items()}, cache_dir)
     return {s: load_manifest(cache_dir, s, params) for s in SPLITS if entries[s]}
 
 def format_counts(manifests:dict[str, Manifest]) -> str:

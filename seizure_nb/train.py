@@ -4,112 +4,22 @@
 
 # %% ../nbs/04_train_modal.ipynb #0011bc45
 from __future__ import annotations
-import dataclasses, io, json, math, os, time, typing
-from dataclasses import dataclass, field, asdict
+import json, math, os, time
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 import yaml
 from tqdm.auto import tqdm
-from .edf_cache import PrepParams, atomic_write, write_json, log
-from .manifest import scan_cache, manifest_params, check_gate
+from .edf_cache import atomic_write, log
+from .manifest import scan_cache, check_gate
 from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
 from .model import DualStreamMamba, ModelConfig
+from .inference import (Config, config_dict, load_config, save_checkpoint, load_checkpoint, auroc, resolve_device,
+                                  resolve_precision, autocast, predict_windows, traces_from_windows, score_recordings)
 
 # %% auto #0
-__all__ = ['RESUME_SAFE', 'DataConfig', 'TrainConfig', 'LogConfig', 'Config', 'from_dict', 'load_config', 'config_dict',
-           'focal_loss', 'param_groups', 'warmup_cosine', 'save_checkpoint', 'load_checkpoint', 'auroc',
-           'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows', 'config_changes',
-           'train']
-
-# %% ../nbs/04_train_modal.ipynb #da89ace6
-@dataclass
-class DataConfig:
-    data_dir: str = "demo/tusz" # corpus root (TUSZ layout)
-    cache_dir: str = "demo/cache" # cache built by build-cache
-    window_s: float = 60.0
-    stride_s: float = 10.0
-    full_ratio: float = 0.3 # full-seizure windows per partial window
-    background_ratio: float = 2.5 # background windows per partial window
-    notch: typing.Optional[float] = 60.0
-    missing: str = "interpolate"
-    dtype: str = "float16"
-    strict: bool = True
-    val_max_windows: typing.Optional[int] = None # validate on an evenly spaced subset of dev windows
-    @property
-    def prep(self) -> PrepParams: return PrepParams(notch=self.notch, missing=self.missing, dtype=self.dtype, strict=self.strict)
-    @property
-    def manifest_params(self) -> dict: return manifest_params(self.prep, self.window_s, self.stride_s)
-
-@dataclass
-class TrainConfig:
-    epochs: int = 10
-    batch_size: int = 16
-    lr: float = 1e-3
-    weight_decay: float = 0.05
-    warmup_steps: int = 50
-    grad_clip: float = 1.0
-    precision: str = "auto" # auto (bf16 on CUDA, fp32 on CPU), bf16, fp16, fp32
-    focal_gamma: float = 2.0
-    max_nonfinite: int = 20 # stop after this many non-finite steps in a row
-    num_workers: int = 0
-    seed: int = 0
-    device: str = "auto"
-    max_steps: typing.Optional[int] = None # stop (and checkpoint) after this many steps in all
-    checkpoint_every: int = 0 # also checkpoint every N steps (0: at epoch ends only)
-
-@dataclass
-class LogConfig:
-    out_dir: str = "runs/demo"
-    wandb: str = "auto" # auto (online with WANDB_API_KEY, else offline), online, offline, disabled
-    wandb_project: str = "seizure_nb"
-    tensorboard: bool = True
-    log_every: int = 10
-
-@dataclass
-class Config:
-    data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    log: LogConfig = field(default_factory=LogConfig)
-
-# %% ../nbs/04_train_modal.ipynb #046ab2ec
-def _check_type(value, tp, path:str):
-    "`value` if it has type `tp` (ints accepted for floats, None for Optional), else a ValueError naming `path`."
-    args = typing.get_args(tp)
-    if value is None and type(None) in args: return value
-    base = next((a for a in args if a is not type(None)), tp) if args else tp
-    if base is float and isinstance(value, int) and not isinstance(value, bool): return float(value)
-    if not isinstance(value, base) or (base is int and isinstance(value, bool)):
-        raise ValueError(f"config key '{path}': expected {base.__name__}, got {value!r}")
-    return value
-
-def from_dict(cls, d:dict, path:str=""):
-    "Build dataclass `cls` from a nested dict; unknown keys and wrong types raise with their dotted path."
-    if not isinstance(d, dict): raise ValueError(f"config section '{path or '<root>'}' must be a mapping, got {d!r}")
-    hints = typing.get_type_hints(cls)
-    unknown = [k for k in d if k not in hints]
-    if unknown: raise ValueError(f"unknown config key '{path + '.' if path else ''}{unknown[0]}' (known: {', '.join(hints)})")
-    kw = {}
-    for k, v in d.items():
-        p, tp = f"{path}.{k}" if path else k, hints[k]
-        kw[k] = from_dict(tp, v, p) if dataclasses.is_dataclass(tp) else _check_type(v, tp, p)
-    return cls(**kw)
-
-def load_config(path:str|Path|None=None, # YAML file; None: all defaults
-                **overrides) -> Config: # dotted keys, e.g. `**{"train.epochs": 2}`
-    "The validated `Config` of a YAML file plus overrides."
-    d = yaml.safe_load(Path(path).read_text()) or {} if path else {}
-    for k, v in overrides.items():
-        *parents, last = k.split(".")
-        node = d
-        for p in parents: node = node.setdefault(p, {})
-        node[last] = v
-    try: return from_dict(Config, d)
-    except ValueError as e: raise ValueError(f"{path or '<defaults>'}: {e}") from None
-
-def config_dict(cfg:Config) -> dict: return asdict(cfg)
+__all__ = ['RESUME_SAFE', 'focal_loss', 'param_groups', 'warmup_cosine', 'config_changes', 'train']
 
 # %% ../nbs/04_train_modal.ipynb #801e3a19
 def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> torch.Tensor:
@@ -132,62 +42,6 @@ def warmup_cosine(step:int, warmup:int, total:int) -> float:
     "LR multiplier: linear warm-up over `warmup` steps, then cosine decay to 0 at `total`."
     if step < warmup: return (step + 1) / warmup
     return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))
-
-# %% ../nbs/04_train_modal.ipynb #cb58ee5e
-def save_checkpoint(path:Path|str, state:dict) -> Path:
-    "Write a checkpoint dict atomically."
-    return atomic_write(path, lambda f: torch.save(state, f))
-
-def load_checkpoint(path:Path|str, map_location="cpu") -> dict:
-    "Load a checkpoint with `weights_only=True`; raise naming the file when it is unreadable."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path}: no checkpoint to resume from")
-    try: return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e: raise RuntimeError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); it may be truncated") from None
-
-# %% ../nbs/04_train_modal.ipynb #fae96152
-def auroc(scores:np.ndarray, labels:np.ndarray) -> float:
-    "Area under the ROC curve; NaN when only one class is present."
-    from scipy.stats import rankdata
-    scores, labels = np.asarray(scores, float), np.asarray(labels).astype(bool)
-    n1, n0 = labels.sum(), (~labels).sum()
-    if n1 == 0 or n0 == 0: return float("nan")
-    r = rankdata(scores)
-    return float((r[labels].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-# %% ../nbs/04_train_modal.ipynb #de060231
-def resolve_device(name:str) -> torch.device:
-    return torch.device(("cuda" if torch.cuda.is_available() else "cpu") if name == "auto" else name)
-
-def resolve_precision(precision:str, device:torch.device) -> str:
-    return ("bf16" if device.type == "cuda" else "fp32") if precision == "auto" else precision
-
-def autocast(device:torch.device, precision:str):
-    "Autocast context for `precision` (a no-op for fp32)."
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision)
-    return torch.autocast(device.type, dtype=dtype, enabled=dtype is not None)
-
-def per_second_probs(logits:torch.Tensor, # (B, T) per-sample logits
-                     fs:int=256) -> torch.Tensor:
-    "Seizure probabilities averaged over each second: (B, T // fs)."
-    return F.avg_pool1d(torch.sigmoid(logits.float())[:, None], fs)[:, 0]
-
-@torch.no_grad()
-def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:str, fs:int=256):
-    "Per-second probabilities and labels (int8, -1 for padding) `(n_windows, seconds)` of every window of `ds`, and the mean loss."
-    model.eval()
-    probs, labels, loss, n = [], [], 0.0, 0
-    sec = lambda v: F.avg_pool1d(v.float()[:, None], fs)[:, 0]  # per-second means
-    for x, y in torch.utils.data.DataLoader(ds, batch_size=batch_size, generator=torch.Generator()):
-        with autocast(device, precision):
-            logits = model(x.to(device)).float()
-        valid = y != PAD_LABEL
-        loss += (F.binary_cross_entropy_with_logits(logits, y.clamp(min=0).to(device), reduction="none") * valid.to(device)).sum().item()
-        n += int(valid.sum())
-        probs.append(per_second_probs(logits, fs).cpu())
-        labels.append(torch.where(sec(valid) == 1, (sec(y.clamp(min=0)) > 0.5).to(torch.int8), torch.tensor(-1, dtype=torch.int8)))
-    model.train()
-    return torch.cat(probs).numpy(), torch.cat(labels).numpy(), loss / max(n, 1)
 
 # %% ../nbs/04_train_modal.ipynb #0492f176
 def _loggers(cfg:Config, run_dir:Path, step:int=0):
@@ -352,9 +206,7 @@ def train(cfg:Config, # validated config
             va = auroc(probs[known], labels[known])
             scalars = {"dev/loss": vloss, "dev/auroc": va, "epoch": ep + 1}
             if dev_idx is None:  # every dev window: record-level scores with the default post-processing
-                from seizure_nb.eval import traces_from_windows, score_corpus, detect_events
-                recs = traces_from_windows(mdev, probs, cfg.data.cache_dir)
-                o = score_corpus([dict(ref=r["ref"], hyp=detect_events(r["trace"]), duration_s=r["duration_s"]) for r in recs])["overlap"]
+                o = score_recordings(traces_from_windows(mdev, probs, cfg.data.cache_dir), scorers=("overlap",))["overlap"]
                 scalars |= {"dev/overlap_sensitivity": o["sensitivity"], "dev/overlap_fa_per_24h": o["fa_per_24h"]}
             st["epoch"] += 1; st["step_in_epoch"] = 0
             improved = va > st["best"]

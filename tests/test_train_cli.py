@@ -24,7 +24,11 @@ def test_demo_trains_a_model_that_beats_chance(demo):
     best = max(x["dev/auroc"] for x in rows if "dev/auroc" in x)
     assert best >= 0.9, f"dev AUROC {best}"
     m = json.loads((out / "run/eval/metrics.json").read_text())
-    assert m["split"] == "eval" and m["tuned_on"] == "dev" and m["auroc_1s"] > 0.8
+    assert m["split"] == "eval" and m["postprocessing"]["tuned_on"] == "dev" and m["auroc_1s"] > 0.8
+    assert set(m["operating_points"]["points"]) == {"10", "5", "2.5", "1"} and "chosen on dev" in m["operating_points"]["how"]
+    assert m["baseline"]["overlap"]["how"].startswith("NEDC v6.0.0 OVERLAP")
+    report = (out / "run/report.md").read_text()
+    assert "![events](eval/events.png)" in report and "baseline" in report and "mean over subjects" in report
     hyps = sorted((out / "run/eval/hyp").glob("*.csv_bi"))
     assert len(hyps) == m["recordings"] == 6
     for f in ("report.md", "curves.png", "window.png", "eval/events.png", "best.pt", "last.pt", "config.yaml"):

@@ -89,7 +89,8 @@ def scan_cache() -> str:
 def train(config_yaml: str, resume: bool = False) -> dict:
     "Train from a config's text; before Modal's 24 h limit, checkpoint and continue in a new call (resume=True)."
     import time, yaml
-    from seizure_nb.train import from_dict, Config, train as run
+    from seizure_nb.inference import from_dict, Config
+    from seizure_nb.train import train as run
     cfg = from_dict(Config, yaml.safe_load(config_yaml))
     summary = run(cfg, resume=resume, deadline=time.time() + TRAIN_HOURS * 3600)
     _commit()
@@ -103,7 +104,8 @@ def evaluate(checkpoint: str, split: str = "eval") -> dict:
     from seizure_nb.eval import evaluate_checkpoint
     m = evaluate_checkpoint(checkpoint, split, device="cuda" if not modal.is_local() else "cpu")
     _commit()
-    return {k: m[k] for k in ("recordings", "hours", "seizures", "overlap", "taes", "szcore", "auroc_1s", "sens_at_fa")}
+    return {k: m[k] for k in ("split", "recordings", "hours", "seizures", "overlap", "taes", "szcore", "auroc_1s", "baseline")} \
+        | {"operating_points": m["operating_points"]["points"]}
 
 
 @app.function(gpu=GPU, timeout=1800)
