@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test check export clean bench
+.PHONY: setup demo test check export clean bench lab notebooks
 
 setup: $(VENV)/.installed
 
@@ -27,10 +27,18 @@ check: setup  ## notebooks clean and package in sync with them (what CI checks)
 	$(BIN)/nbdev_clean
 	@test -z "$$(git status --porcelain -- nbs)" || { git status --short -- nbs; echo "notebooks are not clean: run nbdev_clean and commit"; exit 1; }
 
-test: setup  ## notebook tests, then pytest (end-to-end CLI, benchmarks' smoke tests)
+test: setup  ## notebook tests, every notebook run top to bottom in a Jupyter kernel, then pytest (CLI, Modal, benchmarks)
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_test --n_workers 2
+	$(PY) tools/run_notebooks.py
 	$(BIN)/pytest -q tests
+
+lab: setup  ## JupyterLab on the notebooks, from the project venv
+	cd nbs && ../$(BIN)/jupyter lab
+
+notebooks: setup  ## run every notebook top to bottom and save its outputs (then commit them)
+	$(PY) tools/run_notebooks.py --write
+	$(BIN)/nbdev_clean
 
 bench: setup
 	$(PY) benchmarks/cache_and_loader.py

@@ -17,6 +17,7 @@ py_versions = '3.10 3.11 3.12 3.13'.split()
 
 requirements = shlex.split(cfg.get('requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+gpu_requirements = shlex.split(cfg.get('gpu_requirements', ''))  # as the Modal image pins them; need CUDA and nvcc to build
 min_python = cfg['min_python']
 lic = licenses[cfg['license'].lower()]
 
@@ -33,7 +34,7 @@ setuptools.setup(
     packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data = True,
     install_requires = requirements,
-    extras_require = {'dev': dev_requirements},
+    extras_require = {'dev': dev_requirements, 'gpu': gpu_requirements},
     python_requires = '>=' + cfg['min_python'],
     zip_safe = False,
     entry_points = {'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d']},

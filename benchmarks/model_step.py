@@ -188,17 +188,19 @@ def cpu_peak(args):
 
 def gib(b): return "-" if b is None else f"{b / 2**30:.2f} GiB"
 
-def model_config(quick, model):
-    "The benchmarked ModelConfig: the default (a toy one with `quick`) with `model`'s overrides, e.g. 'd_model=32,d_state=8'."
-    over = {k: type(getattr(ModelConfig, k))(v) for k, v in (kv.split("=") for kv in model.split(",") if kv)}
-    return ModelConfig(**({"d_model": 16, "d_edge": 8, "d_state": 8, "encoder_stride": 64} if quick else {}) | over), over
+def model_config(quick, model, preset="small"):
+    "The benchmarked ModelConfig: `preset` (shrunk with `quick`) with `model`'s overrides, e.g. 'd_model=32,d_state=8'."
+    base = ModelConfig.from_preset(preset)
+    over = {k: type(getattr(base, k))(v) for k, v in (kv.split("=") for kv in model.split(",") if kv)}
+    toy = {"d_model": 16, "d_edge": 8, "d_state": 8, "encoder_stride": 64, "n_node_layers": 1, "encoder_layers": min(1, base.encoder_layers)}
+    return ModelConfig.from_preset(preset, **(toy if quick else {}) | over), over
 
-def main(device="cpu", quick=False, reps=5, model="", profile=None):
+def main(device="cpu", quick=False, reps=5, model="", profile=None, preset="small"):
     torch.manual_seed(0)
     L = 96 if quick else 960
     scan_B = [4] if quick else ([256, 64] if device == "cuda" else [64])
     model_B = 2 if quick else (64 if device == "cuda" else 8)
-    cfg, over = model_config(quick, model)
+    cfg, over = model_config(quick, model, preset)
     if profile is not None: return {"profile": profile_model(model_B, device, cfg, trace=profile or None)}
     name = torch.cuda.get_device_name() if device == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"device: {name}; torch {torch.__version__}")
@@ -231,7 +233,7 @@ def main(device="cpu", quick=False, reps=5, model="", profile=None):
               f"   time {to / tk:.2f}x, memory {po / pk:.2f}x the kernel's")
         results["layer kernel"], results["layer ours"] = (tk, pk), (to, po)
     t, peak = bench_model(model_B, device, max(2, reps // 2), cfg)
-    print(f"\nwhole model ({'default config' if not over else over}), fwd+bwd+AdamW, B={model_B}, 60 s windows: {t * 1e3:.0f} ms/step, "
+    print(f"\nwhole model (preset {preset}{', ' + str(over) if over else ''}), fwd+bwd+AdamW, B={model_B}, 60 s windows: {t * 1e3:.0f} ms/step, "
           f"{model_B / t:.1f} windows/s, peak {gib(peak)}")
     results["model"] = (t, peak)
     gB = 4 if quick else (64 if device == "cuda" else 8)
@@ -245,7 +247,8 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     ap.add_argument("--quick", action="store_true"); ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--model", default="", help="ModelConfig overrides, e.g. d_model=32,d_state=8")
+    ap.add_argument("--preset", default="small", help="model preset (small, v3)")
+    ap.add_argument("--model", default="", help="ModelConfig overrides on the preset, e.g. d_model=32,d_state=8")
     ap.add_argument("--profile", nargs="?", const="", metavar="TRACE.json",
                     help="only profile one whole-model step: top ops by self time (and a Chrome trace to TRACE.json)")
     main(**vars(ap.parse_args()))

@@ -6,6 +6,7 @@
 __all__ = []
 
 # %% ../nbs/09a_main.ipynb #8c7cd656
-#| eval: false
+import builtins
 from .cli import main
-if __name__ == "__main__": raise SystemExit(main())
+if __name__ == "__main__" and not getattr(builtins, "__IPYTHON__", False):  # not when a notebook kernel runs this cell
+    raise SystemExit(main())

@@ -6,12 +6,13 @@
 from __future__ import annotations
 import argparse, json, sys
 from pathlib import Path
+import seizure_nb
 from .edf_cache import PrepParams, MISSING_POLICIES, build_cache, format_summary, log
-from .manifest import manifest_params, scan_cache, format_counts, check_gate
+from .manifest import manifest_params, scan_cache, format_counts, check_gate, check_counts, CORPUS_FILES
 
 # %% auto #0
-__all__ = ['cmd_make_synthetic', 'cmd_build_cache', 'cmd_scan_cache', 'cmd_doctor', 'cmd_train', 'cmd_evaluate', 'cmd_predict',
-           'cmd_demo', 'parser', 'main']
+__all__ = ['DEMO_CONFIG', 'cmd_make_synthetic', 'cmd_build_cache', 'cmd_scan_cache', 'cmd_doctor', 'load_run_config', 'cmd_train',
+           'cmd_evaluate', 'cmd_predict', 'cmd_demo', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #308e6625
 def _prep_args(p:argparse.ArgumentParser):
@@ -39,6 +40,7 @@ def cmd_build_cache(a) -> int:
 def cmd_scan_cache(a) -> int:
     ms = scan_cache(a.cache_dir, manifest_params(_prep(a), a.window, a.stride))
     print(format_counts(ms))
+    for w in check_counts({s: len(m.recordings) for s, m in ms.items()}, a.corpus): log("DATA", f"WARNING {w}")
     bad = []
     for m in ms.values():
         try: check_gate(m)
@@ -51,14 +53,50 @@ def cmd_doctor(a) -> int:
     return 0
 
 def _overrides(pairs:list[str]) -> dict:
-    "`key=value` pairs (values parsed as YAML) as `load_config` overrides."
+    "`key=value` pairs (values parsed as YAML) as `load_config` overrides; a malformed pair is an error naming it."
     import yaml
-    return {k: yaml.safe_load(v) for k, v in (p.split("=", 1) for p in pairs)}
+    out = {}
+    for p in pairs:
+        if "=" not in p: raise ValueError(f"--set {p}: expected KEY=VALUE, e.g. train.epochs=2")
+        k, v = p.split("=", 1)
+        try: out[k] = yaml.safe_load(v)
+        except yaml.YAMLError as e: raise ValueError(f"--set {p}: the value is not valid YAML ({e})") from None
+    return out
+
+def _yaml_line(text:str, dotted:str) -> int|None:
+    "1-based line of the key `a.b.c` in YAML `text`, or None."
+    import yaml
+    node = yaml.compose(text)
+    for part in dotted.split("."):
+        if not isinstance(node, yaml.MappingNode): return None
+        hit = next(((k, v) for k, v in node.value if k.value == part), None)
+        if hit is None: return None
+        key, node = hit
+    return key.start_mark.line + 1
+
+def load_run_config(path:Path|None, pairs:list[str]=()):
+    "The validated config of YAML `path` plus `--set` pairs; errors name their source: the file and line, or the `--set` pair."
+    import re, yaml
+    from seizure_nb.inference import load_config
+    if path is not None:
+        if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such config file")
+        text = Path(path).read_text()
+        try: yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            line = getattr(getattr(e, "problem_mark", None), "line", None)
+            raise ValueError(f"{path}{f':{line + 1}' if line is not None else ''}: YAML syntax error ({getattr(e, 'problem', e)})") from None
+        try: load_config(path)
+        except ValueError as e:
+            key = re.search(r"config key '([^']+)'", str(e))
+            line = _yaml_line(text, key.group(1)) if key else None
+            raise ValueError(f"{path}{f':{line}' if line else ''}: {str(e).split(': ', 1)[1]}") from None
+    over = _overrides(pairs)
+    try: return load_config(path, **over)
+    except ValueError as e: raise ValueError(f"--set {' '.join(pairs)}: {str(e).split(': ', 1)[1]}") from None
 
 def cmd_train(a) -> int:
-    from seizure_nb.inference import load_config
     from seizure_nb.train import train
-    s = train(load_config(a.config, **_overrides(a.set)), resume=a.resume)
+    s = train(load_run_config(a.config, a.set), resume=a.resume)
     print(json.dumps(s, indent=1))
     return 0
 
@@ -78,58 +116,70 @@ def cmd_predict(a) -> int:
 
 def cmd_demo(a) -> int:
     "Synthetic corpus -> cache -> manifests -> train (configs/local/demo.yaml) -> evaluate on eval -> report."
-    from seizure_nb.inference import load_config
     from seizure_nb.train import train
     from seizure_nb.eval import evaluate_checkpoint, write_report
-    out = Path(a.out)
+    out = Path(a.out).resolve()
+    load_run_config(a.config, a.set)  # every config error before any data work
     if not (out / "tusz").exists(): cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients="8,3,3", seed=a.seed))
     args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, verify=False, notch=60.0, missing="interpolate", dtype="float16", lenient=False)
-    rc = cmd_build_cache(argparse.Namespace(**args)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0))
+    rc = cmd_build_cache(argparse.Namespace(**args)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0, corpus=None))
     if rc or a.data_only: return rc
-    cfg = load_config(a.config, **{"data.data_dir": str(out / "tusz"), "data.cache_dir": str(out / "cache"), "log.out_dir": str(out / "run")} | _overrides(a.set))
+    cfg = load_run_config(a.config, [f"data.data_dir={out / 'tusz'}", f"data.cache_dir={out / 'cache'}", f"log.out_dir={out / 'run'}", *a.set])
     s = train(cfg)
     ck = Path(cfg.log.out_dir) / "best.pt"
     m = evaluate_checkpoint(ck, "eval", Path(cfg.log.out_dir) / "eval")
     report = write_report(cfg.log.out_dir, m, ck)
-    print(f"\ndev AUROC (1 s) {s['best_dev_auroc']:.3f}; eval: AUROC (1 s) {m['auroc_1s']:.3f}, OVERLAP sensitivity "
+    print(f"\nbest {s['select_metric']} {s['best']:.3f}; eval: AUROC (1 s) {m['auroc_1s']:.3f}, OVERLAP sensitivity "
           f"{m['overlap']['sensitivity']:.3f} at {m['overlap']['fa_per_24h']:.1f} FA/24h (OVERLAP, pooled, post-processing tuned on dev); "
           f"baseline {m['baseline']['overlap']['sensitivity']:.3f} at {m['baseline']['overlap']['fa_per_24h']:.1f} FA/24h\nreport: {report}")
     return 0
 
 # %% ../nbs/09_cli.ipynb #f8a048aa
+DEMO_CONFIG = Path(seizure_nb.__file__).resolve().parents[1] / "configs" / "local" / "demo.yaml"  # so `demo` runs from any directory
+
 def parser() -> argparse.ArgumentParser:
-    "The `python -m seizure_nb` argument parser."
+    "The `python -m seizure_nb` argument parser: one line of help per option, defaults shown."
     ap = argparse.ArgumentParser(prog="python -m seizure_nb", description="Seizure detection on TUSZ-format EEG")
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("make-synthetic", help="write the synthetic TUSZ-format corpus")
-    p.add_argument("out", type=Path); p.add_argument("--patients", default="8,3,3", help="train,dev,eval patients")
-    p.add_argument("--seed", type=int, default=0); p.set_defaults(fn=cmd_make_synthetic)
-    p = sub.add_parser("build-cache", help="preprocess every EDF of a corpus into the cache")
-    p.add_argument("--data-dir", type=Path, required=True); p.add_argument("--cache-dir", type=Path, required=True)
-    p.add_argument("--workers", type=int, default=1)
+    add = lambda name, help: sub.add_parser(name, help=help, description=help, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = add("make-synthetic", "write the synthetic TUSZ-format corpus")
+    p.add_argument("out", type=Path, help="corpus root to write")
+    p.add_argument("--patients", default="8,3,3", help="patients in train,dev,eval")
+    p.add_argument("--seed", type=int, default=0, help="random seed"); p.set_defaults(fn=cmd_make_synthetic)
+    p = add("build-cache", "preprocess every EDF of a corpus into the cache")
+    p.add_argument("--data-dir", type=Path, required=True, help="corpus root (edf/train, edf/dev, edf/eval at any depth)")
+    p.add_argument("--cache-dir", type=Path, required=True, help="where the cache goes")
+    p.add_argument("--workers", type=int, default=1, help="parallel processes")
     p.add_argument("--verify", action="store_true", help="hash every EDF to find changes that kept size and modification time")
     _prep_args(p); p.set_defaults(fn=cmd_build_cache)
-    p = sub.add_parser("scan-cache", help="build/validate the manifests and print window counts")
-    p.add_argument("--cache-dir", type=Path, required=True)
+    p = add("scan-cache", "build or validate the manifests and print window counts")
+    p.add_argument("--cache-dir", type=Path, required=True, help="a cache written by build-cache")
     p.add_argument("--window", type=float, default=60.0, help="window length (s)")
     p.add_argument("--stride", type=float, default=10.0, help="window stride (s)")
+    p.add_argument("--corpus", choices=sorted(CORPUS_FILES), help="warn where file counts differ from this release's documented counts")
     _prep_args(p); p.set_defaults(fn=cmd_scan_cache)
-    sub.add_parser("doctor", help="versions and the Mamba backend per device").set_defaults(fn=cmd_doctor)
-    p = sub.add_parser("train", help="train from a YAML config")
-    p.add_argument("--config", type=Path, required=True); p.add_argument("--resume", action="store_true")
+    add("doctor", "versions, and the backend of each Mamba layer type per device").set_defaults(fn=cmd_doctor)
+    p = add("train", "train from a YAML config")
+    p.add_argument("--config", type=Path, required=True, help="YAML config (paths in it are relative to the current directory)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT_DIR/last.pt")
     p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=2")
     p.set_defaults(fn=cmd_train)
-    p = sub.add_parser("evaluate", help="score a checkpoint on a split (post-processing tuned on dev)")
-    p.add_argument("--checkpoint", type=Path, required=True); p.add_argument("--split", default="eval", choices=("dev", "eval"))
-    p.add_argument("--out", type=Path); p.add_argument("--max-fa", type=float, default=10.0, help="FA/24h bound for tuning")
+    p = add("evaluate", "score a checkpoint on a split, post-processing and operating points chosen on dev")
+    p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
+    p.add_argument("--split", default="eval", choices=("dev", "eval"), help="the split to report")
+    p.add_argument("--out", type=Path, help="output directory (default: eval_SPLIT next to the checkpoint)")
+    p.add_argument("--max-fa", type=float, default=10.0, help="FA/24h budget when tuning post-processing on dev")
     p.set_defaults(fn=cmd_evaluate)
-    p = sub.add_parser("predict", help="detect seizures in EDF files (no annotations needed)")
-    p.add_argument("--checkpoint", type=Path, required=True); p.add_argument("edfs", nargs="+", type=Path)
-    p.add_argument("--out", type=Path, required=True); p.set_defaults(fn=cmd_predict)
-    p = sub.add_parser("demo", help="the quick start on the synthetic corpus")
-    p.add_argument("--out", type=Path, default=Path("demo")); p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0); p.add_argument("--config", type=Path, default=Path("configs/local/demo.yaml"))
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides")
+    p = add("predict", "detect seizures in EDF files (no annotations needed)")
+    p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
+    p.add_argument("edfs", nargs="+", type=Path, help="EDF files")
+    p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF"); p.set_defaults(fn=cmd_predict)
+    p = add("demo", "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
+    p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")
+    p.add_argument("--workers", type=int, default=2, help="cache build processes")
+    p.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    p.add_argument("--config", type=Path, default=DEMO_CONFIG, help="training config")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=1")
     p.add_argument("--data-only", action="store_true", help="stop after the cache and manifests"); p.set_defaults(fn=cmd_demo)
     return ap
 

@@ -16,12 +16,13 @@ import seizure_nb
 
 # %% auto #0
 __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS', 'MISSING_POLICIES',
-           'CACHE_FORMAT', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'atomic_write', 'write_json', 'write_npy',
-           'TUSZFormatError', 'clean_label', 'map_channels', 'Event', 'read_annotations', 'write_annotations',
-           'binary_events', 'seizure_intervals', 'sample_labels', 'check_edf_size', 'RawEEG', 'read_eeg', 'PrepParams',
-           'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256', 'source_identity', 'cache_recording',
-           'StaleCacheError', 'read_meta', 'open_entry', 'find_recordings', 'check_patients', 'entry_status',
-           'stale_entries', 'build_cache', 'prune_cache', 'finish_build', 'summarize_cache', 'format_summary']
+           'CACHE_FORMAT', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'LogProgress', 'progress', 'atomic_write', 'write_json',
+           'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'Event', 'read_annotations',
+           'write_annotations', 'binary_events', 'seizure_intervals', 'sample_labels', 'check_edf_size', 'RawEEG',
+           'read_eeg', 'PrepParams', 'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
+           'source_identity', 'cache_recording', 'StaleCacheError', 'read_meta', 'open_entry', 'find_recordings',
+           'check_patients', 'entry_status', 'stale_entries', 'build_cache', 'prune_cache', 'finish_build',
+           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 logger = logging.getLogger("seizure_nb")
@@ -37,6 +38,32 @@ def log(tag:str, # stage tag, e.g. "CACHE"
         level:int=logging.INFO):
     "Log `msg` as `[TAG] msg` on the `seizure_nb` logger."
     logger.log(level, f"[{tag}] {msg}")
+
+class LogProgress:
+    "tqdm's interface for logs: one plain line every `every` seconds and at the end, never a carriage return."
+    def __init__(self, iterable=None, total:int|None=None, desc:str="", initial:int=0, disable:bool=False, every:float=30.0, unit:str="it", **_):
+        self.it, self.desc, self.unit, self.every, self.disable = iterable, desc, unit, every, disable
+        self.total = total if total is not None or not hasattr(iterable, "__len__") else len(iterable)
+        self.n, self.postfix, self.t0 = initial, "", time.monotonic()
+        self.last = self.t0
+    def __iter__(self):
+        for x in self.it:
+            yield x; self.update()
+    def update(self, k:int=1):
+        self.n += k; now = time.monotonic()
+        if self.disable or (now - self.last < self.every and self.n != self.total): return
+        self.last = now
+        rate = f", {self.n / (now - self.t0):.2f} {self.unit}/s" if now > self.t0 else ""
+        logger.info(f"{self.desc}: {self.n}/{self.total if self.total is not None else '?'}{rate}{self.postfix}")
+    def set_postfix(self, **kw): self.postfix = "; " + ", ".join(f"{k} {v}" for k, v in kw.items())
+    def close(self): pass
+
+def progress(iterable=None, # what to iterate over, or None for a bar updated by hand
+             interactive:bool|None=None, # tqdm bar; default: when stderr is a terminal or a Jupyter kernel runs
+             **kwargs): # tqdm's: total, desc, unit, initial, disable, leave
+    "A tqdm bar in a terminal or notebook; `LogProgress` lines when the output goes to a log file."
+    if interactive is None: interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+    return tqdm(iterable, **kwargs) if interactive else LogProgress(iterable, **kwargs)
 
 # %% ../nbs/00_edf_cache.ipynb #1f322aba
 def atomic_write(path:Path|str, # final destination
@@ -500,7 +527,7 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
         if err:
             failures.append({"source": str(rec.edf.relative_to(data_dir)), "split": rec.split, "rec_id": rec.rec_id, "error": err})
             log("CACHE", f"FAILED {rec.edf.name}: {err}", logging.WARNING)
-    bar = tqdm(total=len(todo), desc="[CACHE] build", unit="rec", disable=not todo)
+    bar = progress(total=len(todo), desc="[CACHE] build", unit="rec", disable=not todo)
     if workers <= 1:
         for r in todo: note(*_build_one(r, cache_dir, p, data_dir)); bar.update()
     else:
@@ -561,3 +588,25 @@ def format_summary(s:dict) -> str:
         rows.append(f"{name:<6}{o['files']:>7}{o['hours']:>9.2f}{o['seizures']:>10}{o['seizure_s']:>11.1f}{o['warnings']:>10}")
     if "failed" in s: rows.append(f"built {s['built']}, failed {s['failed']} (see failures.json), removed {s['removed']}")
     return "\n".join(rows)
+
+# %% ../nbs/00_edf_cache.ipynb #c1acd9ac
+def mne_name(c:str) -> str: return {"FP1": "Fp1", "FP2": "Fp2", "FZ": "Fz", "CZ": "Cz", "PZ": "Pz"}.get(c, c)  # MNE's 10-20 spelling
+
+def to_mne(data:np.ndarray|RawEEG, # (19, n) in `CHANNELS` order, µV (or normalised SD units), or a `RawEEG`
+           fs:float|None=None, # sampling rate (from the `RawEEG` when one is given)
+           seizures:list=(), # `(start_s, stop_s)` intervals, annotated as "seizure"
+          ):
+    "An `mne.io.RawArray`: 10-20 names, standard 10-20 montage, seizure annotations; volts = data * 1e-6."
+    import mne
+    if isinstance(data, RawEEG): data, fs = data.data, data.fs
+    raw = mne.io.RawArray(np.asarray(data, np.float64) * 1e-6, mne.create_info([mne_name(c) for c in CHANNELS], fs, "eeg"), verbose="error")
+    montage = "colin27_1020" if "colin27_1020" in mne.channels.get_builtin_montages() else "standard_1020"  # renamed in MNE 1.13
+    raw.set_montage(montage, verbose="error")
+    if len(seizures): raw.set_annotations(mne.Annotations([s for s, _ in seizures], [e - s for s, e in seizures], "seizure"))
+    return raw
+
+def from_mne(raw) -> tuple[np.ndarray, float, list[tuple[float, float]]]:
+    "`(data, fs, seizures)` of an MNE Raw holding the 19 channels (any order, 10-20 names): data (19, n) in µV."
+    data = raw.get_data(picks=[mne_name(c) for c in CHANNELS]) * 1e6
+    seizures = [(float(a["onset"]), float(a["onset"] + a["duration"])) for a in raw.annotations if a["description"] == "seizure"]
+    return data, float(raw.info["sfreq"]), seizures

@@ -8,15 +8,15 @@ import dataclasses, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from tqdm.auto import tqdm
-from .edf_cache import binary_events, write_annotations, write_json, sample_labels, open_entry, log
+from .edf_cache import binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress
 from .inference import (PostProcessing, detect_events, stitch, overlap_score, score_recordings, check_traces, auroc,
-                                  average_precision, load_model, recording_traces, per_second_probs)
+                                  average_precision, load_model, recording_traces, per_second_probs, THRESHOLDS, at_threshold,
+                                  fa_curve, best_at_fa)
 
 # %% auto #0
-__all__ = ['THRESHOLDS', 'FA_TARGETS', 'BASELINE_BANDS', 'HEADLINE', 'REPORT_ROWS', 'tune_postprocessing', 'fa_curve',
-           'operating_points', 'bootstrap_ci', 'second_features', 'LineLengthBaseline', 'evaluate_split',
-           'plot_fa_curve', 'plot_timelines', 'evaluate_checkpoint', 'predict_edfs', 'write_report']
+__all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'HEADLINE', 'REPORT_ROWS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci',
+           'second_features', 'LineLengthBaseline', 'evaluate_split', 'plot_fa_curve', 'plot_timelines',
+           'evaluate_checkpoint', 'predict_edfs', 'write_report']
 
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
@@ -35,20 +35,7 @@ def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `r
     return best, {"within_budget": best_key[0], "dev_sensitivity": best_key[1], "dev_fa_per_24h": -best_key[2]}
 
 # %% ../nbs/05_eval.ipynb #24403c9e
-THRESHOLDS = tuple(np.round(np.linspace(0.05, 0.99, 48), 4).tolist())
 FA_TARGETS = (10, 5, 2.5, 1) # FA/24h
-
-def _at_threshold(pp:PostProcessing, th:float) -> PostProcessing:
-    low = None if pp.low is None or pp.threshold == 0 else pp.low * th / pp.threshold
-    return dataclasses.replace(pp, threshold=float(th), low=low)
-
-def fa_curve(recs:list[dict], pp:PostProcessing, thresholds=THRESHOLDS) -> list[tuple[float, float, float]]:
-    "`(threshold, OVERLAP sensitivity, FA/24h)` of `recs` at each threshold, the rest of the post-processing as `pp`."
-    out = []
-    for th in thresholds:
-        o = score_recordings(recs, _at_threshold(pp, th), scorers=("overlap",))["overlap"]
-        out.append((float(th), o["sensitivity"], o["fa_per_24h"]))
-    return out
 
 def operating_points(dev:list[dict], # where thresholds are chosen
                      recs:list[dict], # the split reported
@@ -56,10 +43,10 @@ def operating_points(dev:list[dict], # where thresholds are chosen
     "Per FA/24h target: the dev-chosen threshold and what it gives on dev and on `recs` (None: dev never reaches the target)."
     dev_curve, points = fa_curve(dev, pp, thresholds), {}
     for t in targets:
-        ok = [c for c in dev_curve if c[2] <= t and not np.isnan(c[1])]
-        if not ok: points[f"{t:g}"] = None; continue
-        th, dev_sens, dev_fa = max(ok, key=lambda c: (c[1], -c[2], c[0]))
-        o = score_recordings(recs, _at_threshold(pp, th), scorers=("overlap",))["overlap"]
+        best = best_at_fa(dev_curve, t)
+        if best is None: points[f"{t:g}"] = None; continue
+        th, dev_sens, dev_fa = best
+        o = score_recordings(recs, at_threshold(pp, th), scorers=("overlap",))["overlap"]
         points[f"{t:g}"] = {"threshold": th, "dev_sensitivity": dev_sens, "dev_fa_per_24h": dev_fa,
                             "sensitivity": o["sensitivity"], "fa_per_24h": o["fa_per_24h"]}
     return {"points": points, "dev_curve": dev_curve,
@@ -120,7 +107,7 @@ class LineLengthBaseline:
         ids = load_manifest(cache_dir, "train", params).recordings
         ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1, min(len(ids), max_recordings)).astype(int))]
         X, y = [], []
-        for rec_id in tqdm(ids, desc="[BASELINE] train features", leave=False):
+        for rec_id in progress(ids, desc="[BASELINE] train features", leave=False):
             data, _, meta = open_entry(cache_dir, "train", rec_id)
             X.append(second_features(data, meta["fs"])); y.append(_second_labels(meta["seizures"], len(X[-1])))
         X, y = np.concatenate(X).astype(np.float64), np.concatenate(y).astype(np.float64)
@@ -137,7 +124,7 @@ class LineLengthBaseline:
         from scipy.special import expit
         from seizure_nb.manifest import load_manifest
         out = []
-        for rec_id in tqdm(load_manifest(cache_dir, split, params).recordings, desc=f"[BASELINE] {split}", leave=False):
+        for rec_id in progress(load_manifest(cache_dir, split, params).recordings, desc=f"[BASELINE] {split}", leave=False):
             data, _, meta = open_entry(cache_dir, split, rec_id)
             z = (second_features(data, meta["fs"]) - self.mean) / self.std @ self.w[:-1] + self.w[-1]
             out.append(dict(rec_id=rec_id, trace=expit(z), ref=[(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]],
@@ -203,7 +190,7 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
                         baseline:bool=True, # also fit, tune and score the classical baseline
                        ) -> dict:
     "Tune post-processing on dev, score `split` (model and baseline), write outputs under `out_dir` (default: next to the checkpoint)."
-    import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # drawn off-screen, whatever backend the caller (a notebook) uses
     model, cfg = load_model(checkpoint, device)
     out_dir = Path(out_dir or Path(checkpoint).parent / f"eval_{split}")
     cache, params = cfg.data.cache_dir, cfg.data.manifest_params
@@ -220,8 +207,9 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
         bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp, split, out_dir / "baseline")
         metrics["baseline"] = {k: bm[k] for k in HEADLINE} | {"operating_points": bm["operating_points"]["points"]}
     write_json(out_dir / "metrics.json", metrics); write_json(Path(checkpoint).parent / "postprocessing.json", asdict(pp))
-    fig, axs = plt.subplots(1, 2, figsize=(14, 0.45 * min(12, len(recs)) + 2.5), gridspec_kw={"width_ratios": [1, 2.5]})
-    plot_fa_curve(metrics, axs[0]); plot_timelines(recs, pp, axs[1]); fig.tight_layout(); fig.savefig(out_dir / "events.png", dpi=110); plt.close(fig)
+    fig = Figure(figsize=(14, 0.45 * min(12, len(recs)) + 2.5))
+    axs = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.5]})
+    plot_fa_curve(metrics, axs[0]); plot_timelines(recs, pp, axs[1]); fig.tight_layout(); fig.savefig(out_dir / "events.png", dpi=110)
     o = metrics["overlap"]
     log("EVAL", f"{split}: {metrics['recordings']} recordings, {metrics['hours']:.2f} h, {metrics['seizures']} seizures; "
                 f"OVERLAP sensitivity {o['sensitivity']:.3f} at {o['fa_per_24h']:.1f} FA/24h; AUROC(1 s) {metrics['auroc_1s']:.3f}"
@@ -274,25 +262,28 @@ def _pp_text(d:dict) -> str: return str(PostProcessing(**{f.name: d[f.name] for 
 
 def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str="cpu") -> Path:
     "Plots and `report.md` for a finished run and its evaluation (from `evaluate_checkpoint`)."
-    import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt, torch
+    import torch
+    from matplotlib.figure import Figure  # drawn off-screen, whatever backend the caller (a notebook) uses
     from seizure_nb.manifest import load_manifest
     from seizure_nb.sampler import WindowDataset, plot_window
     run_dir = Path(run_dir)
     rows = [json.loads(l) for l in (run_dir / "metrics.jsonl").read_text().splitlines()]
-    fig, axs = plt.subplots(1, 2, figsize=(11, 3.2))
+    fig = Figure(figsize=(11, 3.2)); axs = fig.subplots(1, 2)
     tr = [(r["step"], r["train/loss"]) for r in rows if "train/loss" in r]
     dv = [(r["step"], r["dev/auroc"]) for r in rows if "dev/auroc" in r]
     axs[0].plot(*zip(*tr)); axs[0].set_xlabel("step"); axs[0].set_ylabel("focal loss"); axs[0].set_title("training loss")
     axs[1].plot(*zip(*dv), marker="o"); axs[1].set_xlabel("step"); axs[1].set_ylabel("AUROC (1 s)"); axs[1].set_title("dev AUROC"); axs[1].set_ylim(0.4, 1.0)
-    fig.tight_layout(); fig.savefig(run_dir / "curves.png", dpi=110); plt.close(fig)
+    fig.tight_layout(); fig.savefig(run_dir / "curves.png", dpi=110)
     model, cfg = load_model(checkpoint, device)
     s = metrics["split"]
     m = load_manifest(cfg.data.cache_dir, s, cfg.data.manifest_params)
     j = int(np.argmin(np.abs(m.frac - 0.5)))  # the window closest to half seizure
     x, y = WindowDataset(m, cfg.data.cache_dir)[j]
     with torch.no_grad(): prob = torch.sigmoid(model(x[None].to(device)).float())[0].cpu()
-    ax = plot_window(x, y, prob=prob[::32], title=f"{m.recordings[m.rec[j]]} at {m.start[j] / 256:.0f} s: EEG, seizure (shaded), model probability")
-    ax.figure.savefig(run_dir / "window.png", dpi=100); plt.close(ax.figure)
+    fig = Figure(figsize=(12, 7))
+    plot_window(x, y, prob=prob[::32], ax=fig.subplots(), t0=m.start[j] / 256,
+                title=f"{m.recordings[m.rec[j]]}: EEG, seizure (shaded), model probability")
+    fig.tight_layout(); fig.savefig(run_dir / "window.png", dpi=100)
     b = metrics.get("baseline")
     scores = "\n".join(f"| {name} | {a} | {c} |" for name, a, c in zip(REPORT_ROWS, _score_rows(metrics), _score_rows(b) if b else ["not run"] * 5))
     def op(p): return "not reached on dev" if p is None else f"{p['threshold']:.2f} | {_fmt(p['sensitivity'])} / {_fmt(p['fa_per_24h'], '.2f')}"

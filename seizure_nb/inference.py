@@ -17,11 +17,12 @@ from .sampler import PAD_LABEL
 from .model import DualStreamMamba, ModelConfig
 
 # %% auto #0
-__all__ = ['FA_DEFINITION', 'DataConfig', 'TrainConfig', 'LogConfig', 'Config', 'from_dict', 'load_config', 'config_dict',
-           'save_checkpoint', 'load_checkpoint', 'load_model', 'resolve_device', 'resolve_precision', 'autocast',
-           'per_second_probs', 'predict_windows', 'auroc', 'average_precision', 'stitch', 'PostProcessing',
-           'detect_events', 'check_events', 'overlap_score', 'taes_score', 'szcore_score', 'check_traces',
-           'score_recordings', 'traces_from_windows', 'recording_traces']
+__all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'THRESHOLDS', 'DataConfig', 'TrainConfig', 'LogConfig', 'Config',
+           'from_dict', 'load_config', 'resolve_paths', 'config_dict', 'save_checkpoint', 'load_checkpoint',
+           'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows',
+           'auroc', 'average_precision', 'stitch', 'PostProcessing', 'detect_events', 'check_events', 'overlap_score',
+           'taes_score', 'szcore_score', 'check_traces', 'score_recordings', 'at_threshold', 'fa_curve', 'best_at_fa',
+           'traces_from_windows', 'recording_traces']
 
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
@@ -36,7 +37,8 @@ class DataConfig:
     missing: str = "interpolate"
     dtype: str = "float16"
     strict: bool = True
-    val_max_windows: typing.Optional[int] = None # validate on an evenly spaced subset of dev windows
+    val_max_windows: typing.Optional[int] = None # validate on an evenly spaced subset of dev windows (no record-level dev scores then)
+    max_files: typing.Optional[int] = None # use at most this many recordings per split, whole patients (smoke runs)
     @property
     def prep(self) -> PrepParams: return PrepParams(notch=self.notch, missing=self.missing, dtype=self.dtype, strict=self.strict)
     @property
@@ -58,14 +60,19 @@ class TrainConfig:
     device: str = "auto"
     max_steps: typing.Optional[int] = None # stop (and checkpoint) after this many steps in all
     checkpoint_every: int = 0 # also checkpoint every N steps (0: at epoch ends only)
+    select_metric: str = "dev/sens_at_10fa" # best.pt maximises this: dev/sens_at_10fa (OVERLAP, whole dev split) or dev/auroc
+    early_stop_patience: typing.Optional[int] = None # stop after this many epochs without a better select_metric
 
 @dataclass
 class LogConfig:
     out_dir: str = "runs/demo"
     wandb: str = "auto" # auto (online with WANDB_API_KEY, else offline), online, offline, disabled
     wandb_project: str = "seizure_nb"
+    wandb_entity: typing.Optional[str] = None # W&B team or user (None: the key's default)
     tensorboard: bool = True
     log_every: int = 10
+
+SELECT_METRICS = ("dev/sens_at_10fa", "dev/auroc")
 
 @dataclass
 class Config:
@@ -73,6 +80,12 @@ class Config:
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    def __post_init__(self):
+        if self.train.select_metric not in SELECT_METRICS:
+            raise ValueError(f"train.select_metric must be one of {', '.join(SELECT_METRICS)}, got {self.train.select_metric!r}")
+        if self.train.select_metric == "dev/sens_at_10fa" and self.data.val_max_windows:
+            raise ValueError("train.select_metric dev/sens_at_10fa needs record-level scores on the whole dev split: "
+                             "set data.val_max_windows to null, or select on dev/auroc")
 
 # %% ../nbs/03a_inference.ipynb #046ab2ec
 def _check_type(value, tp, path:str):
@@ -86,7 +99,7 @@ def _check_type(value, tp, path:str):
     return value
 
 def from_dict(cls, d:dict, path:str=""):
-    "Build dataclass `cls` from a nested dict; unknown keys and wrong types raise with their dotted path."
+    "Build dataclass `cls` from a nested dict (a class with `from_preset` starts from its named preset); unknown keys and wrong types raise with their dotted path."
     if not isinstance(d, dict): raise ValueError(f"config section '{path or '<root>'}' must be a mapping, got {d!r}")
     hints = typing.get_type_hints(cls)
     unknown = [k for k in d if k not in hints]
@@ -95,7 +108,7 @@ def from_dict(cls, d:dict, path:str=""):
     for k, v in d.items():
         p, tp = f"{path}.{k}" if path else k, hints[k]
         kw[k] = from_dict(tp, v, p) if dataclasses.is_dataclass(tp) else _check_type(v, tp, p)
-    return cls(**kw)
+    return cls.from_preset(**kw) if hasattr(cls, "from_preset") else cls(**kw)
 
 def load_config(path:str|Path|None=None, # YAML file; None: all defaults
                 **overrides) -> Config: # dotted keys, e.g. `**{"train.epochs": 2}`
@@ -106,8 +119,20 @@ def load_config(path:str|Path|None=None, # YAML file; None: all defaults
         node = d
         for p in parents: node = node.setdefault(p, {})
         node[last] = v
-    try: return from_dict(Config, d)
+    try: cfg = from_dict(Config, d)
     except ValueError as e: raise ValueError(f"{path or '<defaults>'}: {e}") from None
+    return resolve_paths(cfg)
+
+PATH_KEYS = ("data.data_dir", "data.cache_dir", "log.out_dir")
+
+def resolve_paths(cfg:Config, base:Path|str|None=None) -> Config:
+    "`cfg` with every path absolute, relative ones taken from `base` (default: the current directory), once, at load time."
+    base = Path(base or Path.cwd())
+    for key in PATH_KEYS:
+        section, name = key.split(".")
+        p = Path(getattr(getattr(cfg, section), name)).expanduser()
+        setattr(getattr(cfg, section), name, str(p if p.is_absolute() else (base / p).resolve()))
+    return cfg
 
 def config_dict(cfg:Config) -> dict: return asdict(cfg)
 
@@ -119,7 +144,7 @@ def save_checkpoint(path:Path|str, state:dict) -> Path:
 def load_checkpoint(path:Path|str, map_location="cpu") -> dict:
     "Load a checkpoint with `weights_only=True`; raise naming the file when it is unreadable."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path}: no checkpoint to resume from")
+    if not path.exists(): raise FileNotFoundError(f"{path}: no such checkpoint")
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e: raise RuntimeError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); it may be truncated") from None
 
@@ -356,6 +381,26 @@ def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` ev
                                                 "(sensitivity over patients with seizures), false alarms per 24 h of each patient's recording"}}
     return out
 
+THRESHOLDS = tuple(np.round(np.linspace(0.05, 0.99, 48), 4).tolist())
+
+def at_threshold(pp:PostProcessing, th:float) -> PostProcessing:
+    "`pp` with detection threshold `th`, its release level scaled with it."
+    low = None if pp.low is None or pp.threshold == 0 else pp.low * th / pp.threshold
+    return dataclasses.replace(pp, threshold=float(th), low=low)
+
+def fa_curve(recs:list[dict], pp:PostProcessing=PostProcessing(), thresholds=THRESHOLDS) -> list[tuple[float, float, float]]:
+    "`(threshold, OVERLAP sensitivity, FA/24h)` of `recs` at each threshold, the rest of the post-processing as `pp`."
+    out = []
+    for th in thresholds:
+        o = score_recordings(recs, at_threshold(pp, th), scorers=("overlap",))["overlap"]
+        out.append((float(th), o["sensitivity"], o["fa_per_24h"]))
+    return out
+
+def best_at_fa(curve:list[tuple[float, float, float]], target:float) -> tuple[float, float, float]|None:
+    "The point of `curve` with the highest sensitivity at FA/24h <= `target` (then fewest FA, then highest threshold); None if none."
+    ok = [c for c in curve if c[2] <= target and not np.isnan(c[1])]
+    return max(ok, key=lambda c: (c[1], -c[2], c[0])) if ok else None
+
 # %% ../nbs/03a_inference.ipynb #2ba33fbd
 def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
     "Per-recording 1 Hz traces, reference events and durations from per-window probabilities of every window of manifest `m`."
@@ -370,8 +415,9 @@ def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
 
 def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16, device="cpu", precision="fp32") -> list[dict]:
     "Run `model` over every window of `split` and stitch per recording (see `traces_from_windows`)."
-    from seizure_nb.manifest import load_manifest
+    from seizure_nb.manifest import load_manifest, split_entries
     from seizure_nb.sampler import WindowDataset
+    if not split_entries(cache_dir, split): raise FileNotFoundError(f"{Path(cache_dir) / split}: no cache entries (is the cache where the checkpoint's config says?)")
     m = load_manifest(cache_dir, split, params)
     probs, _, _ = predict_windows(model, WindowDataset(m, cache_dir), batch_size, torch.device(device), precision)
     return traces_from_windows(m, probs, cache_dir)

@@ -11,9 +11,9 @@ import numpy as np
 from .edf_cache import SPLITS, ENTRY_SUFFIXES, PrepParams, read_meta, entry_paths, atomic_write, check_patients, patient_id, log
 
 # %% auto #0
-__all__ = ['CLASSES', 'window_starts', 'window_fractions', 'window_classes', 'Manifest', 'manifest_params', 'split_entries',
-           'cache_fingerprint', 'build_manifest', 'manifest_path', 'load_manifest', 'check_gate', 'scan_cache',
-           'format_counts']
+__all__ = ['CLASSES', 'CORPUS_FILES', 'window_starts', 'window_fractions', 'window_classes', 'Manifest', 'manifest_params',
+           'split_entries', 'cache_fingerprint', 'build_manifest', 'manifest_path', 'load_manifest', 'check_gate',
+           'scan_cache', 'check_counts', 'format_counts', 'select_recordings', 'limit_files']
 
 # %% ../nbs/01_manifest.ipynb #4d219ccd
 CLASSES = ("none", "partial", "full")
@@ -152,9 +152,46 @@ def scan_cache(cache_dir:Path|str, params:dict|None=None,
     check_patients({s: {patient_id(r) for r in ids} for s, ids in entries.items()}, cache_dir)
     return {s: load_manifest(cache_dir, s, params) for s in SPLITS if entries[s]}
 
+CORPUS_FILES = {"tusz-v2.0.3": {"train": 4664, "dev": 1832, "eval": 865}} # EDF files per split, as documented
+
+def check_counts(counts:dict[str, int], # files (recordings) per split
+                 corpus:str|None, # a key of `CORPUS_FILES`; None or unknown: nothing to compare
+                ) -> list[str]:
+    "One warning per split whose file count differs from the documented count of `corpus`."
+    expected = CORPUS_FILES.get(corpus or "", {})
+    return [f"{s}: {counts.get(s, 0)} files, {corpus} has {n}" for s, n in expected.items() if counts.get(s, 0) != n]
+
 def format_counts(manifests:dict[str, Manifest]) -> str:
     "A table of window counts per split and class."
     rows = [f"{'split':<6}{'recordings':>11}{'windows':>9}" + "".join(f"{c:>9}" for c in CLASSES)]
     for s, m in manifests.items():
         rows.append(f"{s:<6}{len(m.recordings):>11}{len(m):>9}" + "".join(f"{m.counts[c]:>9}" for c in CLASSES))
     return "\n".join(rows)
+
+# %% ../nbs/01_manifest.ipynb #a54eccfc
+def select_recordings(rec_ids:list[str], # recording names of one split
+                      max_files:int, # at most this many
+                      has_seizure:set=frozenset(), # names of the recordings with a seizure window
+                     ) -> list[str]:
+    "Whole patients, in a fixed order alternating patients with and without seizures, up to `max_files` recordings."
+    by_patient = {}
+    for r in rec_ids: by_patient.setdefault(patient_id(r), []).append(r)
+    order = sorted(by_patient, key=lambda p: hashlib.sha256(p.encode()).hexdigest())
+    sick = [p for p in order if any(r in has_seizure for r in by_patient[p])]
+    well = [p for p in order if p not in set(sick)]
+    out = []
+    for p in (q for pair in zip(sick + [None] * len(well), well + [None] * len(sick)) for q in pair if q):
+        if len(out) + len(by_patient[p]) <= max_files: out += by_patient[p]  # a patient that does not fit is skipped whole
+    if not out: raise ValueError(f"max_files={max_files}: every patient has more recordings than that; raise data.max_files")
+    return sorted(out)
+
+def limit_files(m:Manifest, max_files:int|None) -> Manifest:
+    "`m` restricted to the windows of `select_recordings(..., max_files)`; `m` itself when `max_files` is None or not smaller."
+    if max_files is None or len(m.recordings) <= max_files: return m
+    sick = {m.recordings[i] for i in np.unique(m.rec[m.frac > 0])}
+    keep = select_recordings(m.recordings, max_files, sick)
+    old = np.array([m.recordings.index(r) for r in keep])
+    new_of = np.full(len(m.recordings), -1, np.int32); new_of[old] = np.arange(len(old))
+    w = new_of[m.rec] >= 0
+    log("DATA", f"{m.split}: limited to {len(keep)} of {len(m.recordings)} recordings (max_files={max_files})")
+    return Manifest(m.split, keep, new_of[m.rec[w]], m.start[w], m.frac[w], m.cls[w], m.params, f"{m.source_hash}:max{max_files}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #c2317806
 from __future__ import annotations
-import contextlib, math, os, functools
+import contextlib, math, os, functools, typing
 from dataclasses import dataclass, asdict, field
 import numpy as np
 import torch
@@ -12,9 +12,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['selective_scan_ref', 'selective_scan', 'mamba_backend', 'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba',
-           'backend_parity', 'ModelConfig', 'BiMamba', 'GraphLayer', 'laplacian_pe', 'pair_index', 'DualStreamMamba',
-           'param_table']
+__all__ = ['MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend', 'force_fallback', 'doctor',
+           'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked',
+           'GatedRMSNorm', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock',
+           'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
 def _fp32(t): return t.to(torch.promote_types(t.dtype, torch.float32))  # bf16/fp16 -> fp32, fp64 stays
@@ -171,12 +172,24 @@ def _mamba_kernels():
         return selective_scan_fn, getattr(mamba_ssm, "__version__", "?")
     except Exception as e: return None, f"{type(e).__name__}: {e}"
 
-def mamba_backend(device:torch.device|str="cpu") -> tuple[str, str]:
-    "`('mamba_ssm' | 'torch', reason)`: the scan a Mamba layer uses on `device`."
+@functools.lru_cache(None)
+def _mamba2_kernels():
+    "mamba-ssm's Triton SSD kernel `mamba_chunk_scan_combined` and version, or None and the import error."
+    try:
+        import mamba_ssm
+        from mamba_ssm.ops.triton.ssd_combined import mamba_chunk_scan_combined
+        return mamba_chunk_scan_combined, getattr(mamba_ssm, "__version__", "?")
+    except Exception as e: return None, f"{type(e).__name__}: {e}"
+
+def mamba_backend(device:torch.device|str="cpu", # where the layer's tensors are
+                  layer:str="mamba1", # `mamba1` (selective scan) or `mamba2` (SSD)
+                 ) -> tuple[str, str]:
+    "`('mamba_ssm' | 'torch', reason)`: the scan a Mamba layer of type `layer` uses on `device`."
     if os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK", "0") == "1": return "torch", "forced by SEIZURE_MAMBA_FORCE_FALLBACK=1"
     if torch.device(device).type != "cuda": return "torch", f"tensors on {torch.device(device).type}; mamba-ssm kernels need CUDA"
-    fn, info = _mamba_kernels()
-    return ("mamba_ssm", f"mamba-ssm {info} CUDA kernels") if fn else ("torch", f"mamba-ssm not importable ({info})")
+    fn, info = (_mamba_kernels if layer == "mamba1" else _mamba2_kernels)()
+    kind = "CUDA selective-scan kernels" if layer == "mamba1" else "Triton SSD kernel"
+    return ("mamba_ssm", f"mamba-ssm {info} {kind}") if fn else ("torch", f"mamba-ssm not importable ({info})")
 
 @contextlib.contextmanager
 def force_fallback(on:bool=True): # True: our scan everywhere; False: the kernels where `mamba_backend` finds them
@@ -194,9 +207,10 @@ def doctor() -> dict:
     out = {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
            "cuda_available": torch.cuda.is_available(),
            "SEIZURE_MAMBA_FORCE_FALLBACK": os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK", "0"),
-           "backend_cpu": mamba_backend("cpu")}
+           **{f"backend_cpu_{k}": mamba_backend("cpu", k) for k in ("mamba1", "mamba2")}}
     if torch.cuda.is_available():
-        out |= {"cuda_device": torch.cuda.get_device_name(), "torch_cuda": torch.version.cuda, "backend_cuda": mamba_backend("cuda")}
+        out |= {"cuda_device": torch.cuda.get_device_name(), "torch_cuda": torch.version.cuda,
+                **{f"backend_cuda_{k}": mamba_backend("cuda", k) for k in ("mamba1", "mamba2")}}
     return out
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #67485b1a
@@ -248,11 +262,14 @@ class Mamba(nn.Module):
         return self.out_proj(y.transpose(1, 2))
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #fa574c39
-def backend_parity(B:int=8, L:int=960, d_model:int=64, seed:int=0) -> dict:
-    "Largest output and input-gradient differences between the mamba-ssm kernels and our scan on one CUDA layer."
+def backend_parity(B:int=8, L:int=960, d_model:int=64, seed:int=0,
+                   layer:str="mamba1", # mamba1: CUDA selective scan vs ours; mamba2: Triton SSD vs `ssd_chunked`
+                  ) -> dict:
+    "Largest output and input-gradient differences between mamba-ssm's kernel and our PyTorch path on one CUDA layer."
     torch.manual_seed(seed)
-    m = Mamba(d_model).cuda(); x = torch.randn(B, L, d_model, device="cuda", requires_grad=True)
-    if mamba_backend("cuda")[0] != "mamba_ssm": raise RuntimeError(f"no kernels to compare: {mamba_backend('cuda')[1]}")
+    m = (Mamba(d_model) if layer == "mamba1" else Mamba2(d_model, d_state=16, headdim=8)).cuda()
+    x = torch.randn(B, L, d_model, device="cuda", requires_grad=True)
+    if mamba_backend("cuda", layer)[0] != "mamba_ssm": raise RuntimeError(f"no kernels to compare: {mamba_backend('cuda', layer)[1]}")
     out = {}
     for name, force in (("kernel", False), ("torch", True)):
         with force_fallback(force):
@@ -262,31 +279,162 @@ def backend_parity(B:int=8, L:int=960, d_model:int=64, seed:int=0) -> dict:
     return {"max_abs_y": (yk - yt).abs().max().item(), "max_y": yk.abs().max().item(),
             "max_abs_grad": (gk - gt).abs().max().item(), "max_grad": gk.abs().max().item()}
 
+def kernels_missing(layer:str="mamba1") -> str|None:
+    "Why a CUDA parity check cannot run here (no GPU, or no mamba-ssm kernel for `layer`), or None when it can."
+    if not torch.cuda.is_available(): return "no CUDA GPU on this machine"
+    backend, why = mamba_backend("cuda", layer)
+    return None if backend == "mamba_ssm" else why
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #c63f3aa0
+def ssd_ref(x, dt, A, B, C, D=None):
+    "Sequential SSD reference (slow; for tests): x (b, l, h, p), dt (b, l, h), A (h,), B and C (b, l, g, n), D (h,)."
+    b, l, h, p = x.shape
+    rep = h // B.shape[2]
+    Bh, Ch = B.repeat_interleave(rep, 2), C.repeat_interleave(rep, 2)  # (b, l, h, n)
+    H, ys = x.new_zeros(b, h, p, B.shape[-1]), []
+    for t in range(l):
+        H = torch.exp(dt[:, t] * A)[..., None, None] * H + (dt[:, t, :, None] * x[:, t])[..., None] * Bh[:, t, :, None]
+        ys.append((H @ Ch[:, t, :, :, None])[..., 0])
+    y = torch.stack(ys, 1)
+    return y if D is None else y + x * D[:, None]
+
+def _segsum(a):
+    "`out[..., t, s] = sum_{s<k<=t} a[..., k]` for s <= t, -inf above the diagonal; summed directly, never as a difference."
+    Q = a.shape[-1]
+    m = torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device), -1)
+    s = a[..., None, :].expand(*a.shape, Q).transpose(-1, -2).masked_fill(~m, 0).cumsum(-2)
+    return s.masked_fill(~torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device)), float("-inf"))
+
+def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplus:bool=False):
+    "Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's dtype."
+    dtype, (b, l, h, p), g = x.dtype, x.shape, B.shape[2]
+    with torch.autocast(x.device.type, enabled=False):
+        x, dt, A, B, C = (t.to(torch.promote_types(t.dtype, torch.float32)) for t in (x, dt, A, B, C))
+        if dt_bias is not None: dt = dt + dt_bias.to(dt.dtype)
+        if dt_softplus: dt = F.softplus(dt)
+        Q = chunk_size; pad = -l % Q
+        if pad: x, dt, B, C = (F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, dt, B, C))
+        nc = x.shape[1] // Q
+        x, dt = x.view(b, nc, Q, h, p), dt.view(b, nc, Q, h)
+        Bh, Ch = (t.view(b, nc, Q, g, -1).repeat_interleave(h // g, 3) for t in (B, C))  # (b, c, Q, h, n)
+        a = (dt * A).permute(0, 1, 3, 2)                              # (b, c, h, Q) log decays
+        seg = _segsum(a)                                               # (b, c, h, Q, Q)
+        xdt = x * dt[..., None]                                        # (b, c, Q, h, p)
+        scores = torch.einsum("bcthn,bcshn->bchts", Ch, Bh) * seg.exp()
+        y = torch.einsum("bchts,bcshp->bcthp", scores, xdt)            # within chunks
+        to_end = seg[..., -1, :].exp()                                 # decay from each step to its chunk's end
+        ends = torch.einsum("bchs,bcshp,bcshn->bchpn", to_end, xdt, Bh)  # each chunk's own contribution to its end state
+        total = seg[..., -1, 0].exp() * a[..., 0].exp()                 # decay across a whole chunk
+        H, starts = torch.zeros_like(ends[:, 0]), []
+        for c in range(nc):                                            # states entering each chunk
+            starts.append(H); H = total[:, c, :, None, None] * H + ends[:, c]
+        from_start = (seg[..., :, 0] + a[..., :1]).exp()               # decay from the chunk's start to each step
+        y = y + torch.einsum("bcthn,bchpn,bcht->bcthp", Ch, torch.stack(starts, 1), from_start)
+        y = y.reshape(b, nc * Q, h, p)[:, :l]
+        if D is not None: y = y + x.reshape(b, nc * Q, h, p)[:, :l] * D.to(y.dtype)[:, None]
+    return y.to(dtype)
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #67993f0f
+class GatedRMSNorm(nn.Module):
+    "mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of `group_size` channels, times `weight`."
+    def __init__(self, d:int, group_size:int, eps:float=1e-5):
+        super().__init__()
+        self.weight, self.group_size, self.eps = nn.Parameter(torch.ones(d)), group_size, eps
+    def forward(self, y, z):
+        y = (y * F.silu(z)).float()
+        g = y.unflatten(-1, (-1, self.group_size))
+        return (g * torch.rsqrt(g.pow(2).mean(-1, keepdim=True) + self.eps)).flatten(-2) * self.weight.float()
+
+class Mamba2(nn.Module):
+    "Mamba-2 block (SSD) with mamba-ssm's `Mamba2` parameters; input and output (B, L, d_model)."
+    def __init__(self, d_model:int, d_state:int=64, d_conv:int=4, expand:int=2, headdim:int=64, ngroups:int=1,
+                 A_init_range=(1, 16), dt_min:float=0.001, dt_max:float=0.1, dt_init_floor:float=1e-4, chunk_size:int=256):
+        super().__init__()
+        self.d_inner, self.d_state, self.headdim, self.ngroups, self.chunk_size = expand * d_model, d_state, headdim, ngroups, chunk_size
+        if self.d_inner % headdim: raise ValueError(f"Mamba2: expand * d_model = {self.d_inner} is not a multiple of headdim = {headdim}")
+        self.nheads = self.d_inner // headdim
+        if self.nheads % ngroups: raise ValueError(f"Mamba2: {self.nheads} heads do not split into ngroups = {ngroups}")
+        conv_dim = self.d_inner + 2 * ngroups * d_state
+        self.in_proj = nn.Linear(d_model, self.d_inner + conv_dim + self.nheads, bias=False)  # z, (x, B, C), dt
+        self.conv1d = nn.Conv1d(conv_dim, conv_dim, d_conv, groups=conv_dim, padding=d_conv - 1, bias=True)
+        dt = torch.exp(torch.rand(self.nheads) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min)).clamp(min=dt_init_floor)
+        self.dt_bias = nn.Parameter(dt + torch.log(-torch.expm1(-dt)))  # inverse softplus
+        self.A_log = nn.Parameter(torch.log(torch.empty(self.nheads).uniform_(*A_init_range)))
+        self.D = nn.Parameter(torch.ones(self.nheads))
+        self.norm = GatedRMSNorm(self.d_inner, self.d_inner // ngroups)
+        self.out_proj = nn.Linear(self.d_inner, d_model, bias=False)
+
+    def forward(self, u):
+        Bsz, L, _ = u.shape
+        z, xBC, dt = self.in_proj(u).split([self.d_inner, self.conv1d.in_channels, self.nheads], dim=-1)
+        xBC = F.silu(causal_depthwise_conv(xBC.transpose(1, 2), self.conv1d.weight, self.conv1d.bias)).transpose(1, 2)
+        x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state, self.ngroups * self.d_state], dim=-1)
+        A = -torch.exp(self.A_log.float())
+        scan = _mamba2_kernels()[0] if mamba_backend(u.device, "mamba2")[0] == "mamba_ssm" else ssd_chunked
+        y = scan(x.unflatten(-1, (self.nheads, self.headdim)), dt, A, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)),
+                 chunk_size=self.chunk_size, D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True)
+        return self.out_proj(self.norm(y.flatten(-2), z).to(u.dtype))
+
 # %% ../nbs/03_dual_stream_mamba.ipynb #f077de69
 @dataclass
 class ModelConfig:
-    "Sizes of the dual-stream model; every one comes from the training config."
+    "Sizes and switches of the dual-stream model; every one comes from the training config (`model: {preset: v3, ...}`)."
+    preset: str = "small" # the named sizes below were taken from (`MODEL_PRESETS`); see `ModelConfig.from_preset`
     n_channels: int = 19
     d_model: int = 32 # node feature width
     d_edge: int = 8 # edge feature width
-    d_state: int = 8 # Mamba state size
+    d_state: int = 8 # node-stream Mamba state size
+    edge_d_state: int = 8 # edge-stream Mamba state size
     d_conv: int = 4 # Mamba causal conv width (2..4)
     expand: int = 2 # Mamba inner width / d_model
+    node_layer: str = "mamba1" # mamba1 (selective scan) or mamba2 (SSD)
+    edge_layer: str = "mamba1"
+    headdim: int = 8 # Mamba-2 head width, node stream
+    edge_headdim: int = 4 # Mamba-2 head width, edge stream
     encoder_stride: int = 16 # 256 Hz -> 16 Hz: 960 steps per 60 s window
+    encoder_layers: int = 0 # dilated residual convolutions (TCN) after the strided encoder, dilations 1, 2, 4, ...
     edge_pool: int = 8 # edge stream runs at encoder rate / edge_pool (2 Hz)
     n_node_layers: int = 1
     n_edge_layers: int = 1
     n_graph_layers: int = 2
+    graph_layer: str = "mlp" # mlp: x + MLP(adj @ x); ssg: SSGConv-style propagation (ssg_alpha, ssg_k)
+    ssg_alpha: float = 0.05 # weight of the input kept at each SSG propagation step
+    ssg_k: int = 2 # propagation steps averaged by an SSG layer
+    graph_topk: int = 0 # keep each electrode's top-k edges (0: all)
+    graph_threshold: float = 0.0 # drop edges whose weight is at or below this (self loops always stay: identity fallback)
+    edge_clamp: typing.Optional[float] = None # clamp edge logits to [-edge_clamp, edge_clamp] before the sigmoid
+    edge_init_std: typing.Optional[float] = None # normal init of the edge projection's weight, zero bias (None: PyTorch default)
     lpe_k: int = 4 # Laplacian eigenvectors per node
     dropout: float = 0.1
-    chunk: int = 64 # time steps per chunk of the PyTorch scan
+    chunk: int = 64 # time steps per chunk of the PyTorch scans
+    allow_fallback: bool = False # train on CUDA with the PyTorch path when mamba-ssm's kernels are missing (10-16x slower)
+    def __post_init__(self):
+        if self.preset not in MODEL_PRESETS: raise ValueError(f"unknown model preset '{self.preset}' (known: {', '.join(MODEL_PRESETS)})")
+        for k in ("node_layer", "edge_layer"):
+            if getattr(self, k) not in ("mamba1", "mamba2"): raise ValueError(f"model.{k} must be mamba1 or mamba2, got {getattr(self, k)!r}")
+        if self.graph_layer not in ("mlp", "ssg"): raise ValueError(f"model.graph_layer must be mlp or ssg, got {self.graph_layer!r}")
+        if self.lpe_k > self.n_channels - 1: raise ValueError(f"model.lpe_k={self.lpe_k}: a {self.n_channels}-node graph has {self.n_channels - 1} non-trivial eigenvectors")
+    @classmethod
+    def from_preset(cls, preset:str="small", **overrides) -> ModelConfig:
+        "The sizes of `preset`, then `overrides` on top."
+        if preset not in MODEL_PRESETS: raise ValueError(f"unknown model preset '{preset}' (known: {', '.join(MODEL_PRESETS)})")
+        return cls(**MODEL_PRESETS[preset] | overrides, preset=preset)
+
+MODEL_PRESETS = {
+    "small": {}, # the CPU demo and tests: the defaults above
+    "v3": dict(d_model=64, d_edge=16, d_state=16, edge_d_state=8, node_layer="mamba2", edge_layer="mamba2", headdim=8,
+               edge_headdim=4, encoder_layers=4, n_node_layers=6, n_edge_layers=2, n_graph_layers=2, graph_layer="ssg",
+               ssg_alpha=0.05, ssg_k=2, graph_topk=3, graph_threshold=0.1, edge_clamp=3.0, edge_init_std=0.02, lpe_k=16),
+}
 
 class BiMamba(nn.Module):
-    "Pre-norm residual block: forward Mamba + time-reversed Mamba."
-    def __init__(self, d:int, c:ModelConfig):
+    "Pre-norm residual block: forward Mamba + time-reversed Mamba (Mamba-1 or Mamba-2)."
+    def __init__(self, d:int, c:ModelConfig, edge:bool=False):
         super().__init__()
-        kw = dict(d_state=c.d_state, d_conv=c.d_conv, expand=c.expand, chunk=c.chunk)
-        self.norm, self.fwd, self.bwd, self.drop = nn.LayerNorm(d), Mamba(d, **kw), Mamba(d, **kw), nn.Dropout(c.dropout)
+        kind, d_state = (c.edge_layer, c.edge_d_state) if edge else (c.node_layer, c.d_state)
+        make = (lambda: Mamba(d, d_state=d_state, d_conv=c.d_conv, expand=c.expand, chunk=c.chunk)) if kind == "mamba1" else \
+               (lambda: Mamba2(d, d_state=d_state, d_conv=c.d_conv, expand=c.expand, headdim=c.edge_headdim if edge else c.headdim, chunk_size=c.chunk))
+        self.norm, self.fwd, self.bwd, self.drop = nn.LayerNorm(d), make(), make(), nn.Dropout(c.dropout)
     def forward(self, x):
         h = self.norm(x)
         return x + self.drop(self.fwd(h) + self.bwd(h.flip(1)).flip(1))
@@ -298,6 +446,26 @@ class GraphLayer(nn.Module):
         super().__init__()
         self.norm, self.mlp = nn.LayerNorm(d), nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Dropout(dropout), nn.Linear(2 * d, d))
     def forward(self, x, adj): return x + self.mlp(self.norm(adj @ x))
+
+class SSGLayer(nn.Module):
+    "SSGConv-style propagation: `x + W(mean_k((1 - alpha) adj^k h + alpha h))` with `h = norm(x)`, k = 1..K, batched."
+    def __init__(self, d:int, alpha:float, K:int, dropout:float):
+        super().__init__()
+        self.norm, self.lin, self.drop, self.alpha, self.K = nn.LayerNorm(d), nn.Linear(d, d), nn.Dropout(dropout), alpha, K
+    def forward(self, x, adj):
+        h = self.norm(x); p, acc = h, 0
+        for _ in range(self.K): p = adj @ p; acc = acc + (1 - self.alpha) * p + self.alpha * h
+        return x + self.drop(self.lin(acc / self.K))
+
+class TemporalBlock(nn.Module):
+    "Dilated residual convolution (TCN block) over one electrode's sequence: `x + conv(GELU(conv(norm(x))))`."
+    def __init__(self, d:int, dilation:int, dropout:float, k:int=3):
+        super().__init__()
+        self.norm = nn.LayerNorm(d)
+        self.conv1, self.conv2 = nn.Conv1d(d, d, k, padding=dilation * (k // 2), dilation=dilation), nn.Conv1d(d, d, 1)
+        self.drop = nn.Dropout(dropout)
+    def forward(self, x): # (B, L, d)
+        return x + self.drop(self.conv2(F.gelu(self.conv1(self.norm(x).transpose(1, 2)))).transpose(1, 2))
 
 def laplacian_pe(adj:torch.Tensor, # (..., n, n) symmetric-normalised adjacency with self loops
                  k:int) -> torch.Tensor:
@@ -321,13 +489,16 @@ class DualStreamMamba(nn.Module):
             nn.Conv1d(1, d // 2, 2 * s1 + 1, stride=s1, padding=s1), nn.GELU(),
             nn.Conv1d(d // 2, d, 2 * (c.encoder_stride // s1) + 1, stride=c.encoder_stride // s1, padding=c.encoder_stride // s1))
         self.enc_norm = nn.LayerNorm(d)
+        self.tcn = nn.ModuleList(TemporalBlock(d, 2 ** k, c.dropout) for k in range(c.encoder_layers))
         self.node_layers = nn.ModuleList(BiMamba(d, c) for _ in range(c.n_node_layers))
         self.register_buffer("pairs", pair_index(c.n_channels), persistent=False)
         self.edge_in = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, c.d_edge))
-        self.edge_layers = nn.ModuleList(BiMamba(c.d_edge, c) for _ in range(c.n_edge_layers))
+        self.edge_layers = nn.ModuleList(BiMamba(c.d_edge, c, edge=True) for _ in range(c.n_edge_layers))
         self.edge_out = nn.Sequential(nn.LayerNorm(c.d_edge), nn.Linear(c.d_edge, 1))
+        if c.edge_init_std is not None: nn.init.normal_(self.edge_out[1].weight, std=c.edge_init_std); nn.init.zeros_(self.edge_out[1].bias)
         self.lpe = nn.Linear(c.lpe_k, d)
-        self.graph_layers = nn.ModuleList(GraphLayer(d, c.dropout) for _ in range(c.n_graph_layers))
+        self.graph_layers = nn.ModuleList((SSGLayer(d, c.ssg_alpha, c.ssg_k, c.dropout) if c.graph_layer == "ssg" else GraphLayer(d, c.dropout))
+                                          for _ in range(c.n_graph_layers))
         self.head = nn.Sequential(nn.LayerNorm(2 * d), nn.Linear(2 * d, 1))
 
     def adjacency(self, h):
@@ -341,9 +512,16 @@ class DualStreamMamba(nn.Module):
         Te = e.shape[2]
         e = e.reshape(B * len(i), Te, -1)
         for layer in self.edge_layers: e = layer(e)
-        w = torch.sigmoid(self.edge_out(e).float()).reshape(B, len(i), Te)
+        logit = self.edge_out(e).float()
+        if self.c.edge_clamp: logit = logit.clamp(-self.c.edge_clamp, self.c.edge_clamp)
+        w = torch.sigmoid(logit).reshape(B, len(i), Te)
         adj = torch.zeros(B, Te, n, n, device=h.device, dtype=w.dtype)
-        adj[:, :, i, j] = w.transpose(1, 2); adj = adj + adj.transpose(-1, -2) + torch.eye(n, device=h.device)
+        adj[:, :, i, j] = w.transpose(1, 2); adj = adj + adj.transpose(-1, -2)
+        keep = adj > self.c.graph_threshold
+        if self.c.graph_topk:  # each electrode's strongest edges, kept in both directions
+            top = torch.zeros_like(keep).scatter_(-1, adj.topk(min(self.c.graph_topk, n - 1), dim=-1).indices, True)
+            keep &= top | top.transpose(-1, -2)
+        adj = adj * keep + torch.eye(n, device=h.device)  # self loops: an electrode left without edges keeps itself
         dinv = adj.sum(-1).rsqrt()
         return dinv[..., :, None] * adj * dinv[..., None, :]
 
@@ -351,7 +529,7 @@ class DualStreamMamba(nn.Module):
         B, n, T = x.shape
         h = self.encoder(x.reshape(B * n, 1, T)).transpose(1, 2)      # (B*n, L, d)
         h = self.enc_norm(h)
-        for layer in self.node_layers: h = layer(h)
+        for layer in [*self.tcn, *self.node_layers]: h = layer(h)
         L, d = h.shape[1], h.shape[2]
         h = h.reshape(B, n, L, d)
         adj = self.adjacency(h)                                          # (B, Te, n, n)

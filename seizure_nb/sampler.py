@@ -89,24 +89,37 @@ def plot_window(x, # (19, T) window
                 y=None, # (T,) seizure labels, shaded
                 prob=None, # (T',) predicted seizure probability, drawn under the traces
                 fs:float=256, # sampling rate of x
-                ax=None, title:str|None=None, spacing:float=6.0):
-    "Plot the channels of one window, seizure samples shaded, optional probability trace underneath."
+                ax=None, title:str|None=None,
+                t0:float=0.0, # recording time of the first sample (s): the axis shows time in the recording
+                spacing:float=6.0, # vertical distance between channels, in x's units
+                units:str="SD", # x's amplitude unit: SD for the cache's per-channel normalised EEG, µV for raw EEG
+                clip:float|None=None, # clip traces at +-clip so channels never overlap (default: 0.9 spacing)
+               ):
+    "Plot the channels of one window with an amplitude scale bar, seizure samples shaded, optional probability trace underneath."
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
     x = np.asarray(x, dtype=np.float32)
+    clip = 0.9 * spacing if clip is None else clip
     if ax is None: _, ax = plt.subplots(figsize=(12, 7))
-    t = np.arange(x.shape[1]) / fs
-    for i in range(x.shape[0]): ax.plot(t, x[i] - spacing * i, lw=0.4, color="k")
+    t = t0 + np.arange(x.shape[1]) / fs
+    for i in range(x.shape[0]): ax.plot(t, np.clip(x[i], -clip, clip) - spacing * i, lw=0.4, color="k")
+    handles = []
     if y is not None:
         y = np.asarray(y) > 0.5
         edges = np.flatnonzero(np.diff(np.concatenate([[0], y.astype(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]): ax.axvspan(s / fs, e / fs, color="tab:red", alpha=0.15, lw=0)
+        for s, e in zip(edges[::2], edges[1::2]): ax.axvspan(t0 + s / fs, t0 + e / fs, color="tab:red", alpha=0.15, lw=0)
+        handles.append(Patch(color="tab:red", alpha=0.3, label="seizure (annotation)"))
     ticks, names = list(-spacing * np.arange(x.shape[0])), list(CHANNELS[:x.shape[0]])
     if prob is not None:
         prob = np.asarray(prob, dtype=np.float32)
         base = -spacing * (x.shape[0] + 1.5)
-        ax.plot(np.linspace(0, t[-1], len(prob)), base + 2 * spacing * prob, color="tab:blue", lw=1.5)
+        handles += ax.plot(np.linspace(t[0], t[-1], len(prob)), base + 2 * spacing * prob, color="tab:blue", lw=1.5, label="seizure probability")
         ax.axhline(base + spacing, color="tab:blue", lw=0.5, ls=":")
         ticks.append(base + spacing); names.append("p=0.5")
-    ax.set_yticks(ticks, names); ax.set_xlabel("time (s)"); ax.set_xlim(0, t[-1])
+    bar = spacing / 2                                                    # amplitude scale bar, top right
+    ax.plot([t[-1], t[-1]], [spacing * 0.6, spacing * 0.6 + bar], color="k", lw=2, clip_on=False)
+    ax.text(t[-1], spacing * 0.6 + bar / 2, f" {bar:g} {units}", va="center", ha="left", fontsize=8, clip_on=False)
+    ax.set_yticks(ticks, names); ax.set_xlabel("time in the recording (s)"); ax.set_xlim(t[0], t[-1])
+    if handles: ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
     if title: ax.set_title(title)
     return ax

@@ -10,16 +10,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import yaml
-from tqdm.auto import tqdm
-from .edf_cache import atomic_write, log
-from .manifest import scan_cache, check_gate
+from .edf_cache import atomic_write, log, progress
+from .manifest import scan_cache, check_gate, limit_files
 from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
-from .model import DualStreamMamba, ModelConfig
+from .model import DualStreamMamba, ModelConfig, mamba_backend
 from .inference import (Config, config_dict, load_config, save_checkpoint, load_checkpoint, auroc, resolve_device,
-                                  resolve_precision, autocast, predict_windows, traces_from_windows, score_recordings)
+                                  resolve_precision, autocast, predict_windows, traces_from_windows, score_recordings, fa_curve,
+                                  best_at_fa)
 
 # %% auto #0
-__all__ = ['RESUME_SAFE', 'focal_loss', 'param_groups', 'warmup_cosine', 'config_changes', 'train']
+__all__ = ['RESUME_SAFE', 'focal_loss', 'param_groups', 'warmup_cosine', 'check_backends', 'config_changes', 'train']
 
 # %% ../nbs/04_train_modal.ipynb #801e3a19
 def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> torch.Tensor:
@@ -57,7 +57,7 @@ def _loggers(cfg:Config, run_dir:Path, step:int=0):
     if mode != "disabled":
         try:
             import wandb
-            wb = wandb.init(project=cfg.log.wandb_project, dir=str(run_dir), mode=mode, config=config_dict(cfg),
+            wb = wandb.init(project=cfg.log.wandb_project, entity=cfg.log.wandb_entity, dir=str(run_dir), mode=mode, config=config_dict(cfg),
                             settings=wandb.Settings(init_timeout=60))
         except Exception as e: log("TRAIN", f"W&B disabled: {type(e).__name__}: {e}")
     return tb, wb
@@ -84,7 +84,17 @@ def _make_scaler(precision:str, device:torch.device):
     return torch.cuda.amp.GradScaler(enabled=enabled)  # torch < 2.3
 
 RESUME_SAFE = ("data.data_dir", "data.cache_dir", "train.num_workers", "train.device", "train.max_steps",
-               "train.checkpoint_every", "log.") # config keys (or prefixes) that may change on resume
+               "train.checkpoint_every", "model.allow_fallback", "log.") # config keys (or prefixes) that may change on resume
+
+def check_backends(cfg:Config, device:torch.device) -> str:
+    "One line naming the device and each Mamba layer type's backend and why; raises on CUDA without kernels unless `model.allow_fallback`."
+    kinds = {"node": cfg.model.node_layer, "edge": cfg.model.edge_layer}
+    found = {s: (k, *mamba_backend(device, k)) for s, k in kinds.items()}
+    if device.type == "cuda" and not cfg.model.allow_fallback:
+        slow = [f"{s} stream {k}: {why}" for s, (k, b, why) in found.items() if b != "mamba_ssm"]
+        if slow: raise RuntimeError("[TRAIN] CUDA without mamba-ssm kernels would train on the PyTorch path, 10-16x slower ("
+                                    + "; ".join(slow) + "); install mamba-ssm, or set model.allow_fallback: true to accept it")
+    return f"device {device}; " + "; ".join(f"{s} stream {k}: {b} ({why})" for s, (k, b, why) in found.items())
 
 def config_changes(old:dict, new:dict, prefix:str="") -> dict[str, tuple]:
     "`{dotted key: (old, new)}` for every value that differs between two config dicts."
@@ -119,14 +129,15 @@ def train(cfg:Config, # validated config
           resume:bool=False, # continue from `out_dir/last.pt`
           deadline:float|None=None, # wall-clock time (time.time()) to checkpoint and return by
          ) -> dict:
-    "Train per `cfg`; return a summary (`finished`, steps, best dev AUROC, paths)."
+    "Train per `cfg`; return a summary (`finished`, steps, best `select_metric`, paths)."
     t = cfg.train
     run_dir = Path(cfg.log.out_dir); run_dir.mkdir(parents=True, exist_ok=True)
     device = resolve_device(t.device); precision = resolve_precision(t.precision, device)
     torch.manual_seed(t.seed)
     # preflight: every split needed, manifests, gates, data hash
+    log("TRAIN", check_backends(cfg, device))
     ms = scan_cache(cfg.data.cache_dir, cfg.data.manifest_params, required=("train", "dev"))
-    mtrain, mdev = ms["train"], ms["dev"]
+    mtrain, mdev = (limit_files(ms[s], cfg.data.max_files) for s in ("train", "dev"))
     check_gate(mtrain); check_gate(mdev)
     data_hash = f"{mtrain.source_hash}:{mdev.source_hash}"
     train_ds = BalancedSeizureDataset(mtrain, cfg.data.cache_dir, cfg.data.full_ratio, cfg.data.background_ratio, seed=t.seed)
@@ -140,7 +151,7 @@ def train(cfg:Config, # validated config
     total = steps_per_epoch * t.epochs
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_cosine(s, t.warmup_steps, total))
     scaler = _make_scaler(precision, device)
-    st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, skipped=0, nonfinite_run=0)
+    st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, skipped=0, nonfinite_run=0, epochs_since_best=0)
     if resume:
         ck = load_checkpoint(run_dir / "last.pt", device)
         _check_resume(ck, cfg, data_hash, run_dir / "last.pt")
@@ -163,9 +174,9 @@ def train(cfg:Config, # validated config
         save_checkpoint(run_dir / name, dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                                              scaler=scaler.state_dict(), rng=_rng_state(), state=dict(st),
                                              config=config_dict(cfg), data_hash=data_hash))
-    def summary(finished):
-        return dict(finished=finished, global_step=st["global_step"], epoch=st["epoch"], best_dev_auroc=st["best"],
-                    skipped_steps=st["skipped"], run_dir=str(run_dir))
+    def summary(finished, stopped_early=False):
+        return dict(finished=finished, stopped_early=stopped_early, global_step=st["global_step"], epoch=st["epoch"],
+                    select_metric=t.select_metric, best=st["best"], skipped_steps=st["skipped"], run_dir=str(run_dir))
     model.train()
     try:
         while st["epoch"] < t.epochs:
@@ -174,7 +185,7 @@ def train(cfg:Config, # validated config
             order = list(range(st["step_in_epoch"] * t.batch_size, steps_per_epoch * t.batch_size))
             loader = torch.utils.data.DataLoader(train_ds, batch_size=t.batch_size, sampler=order, drop_last=True,
                                                  num_workers=t.num_workers, generator=torch.Generator().manual_seed(t.seed + ep))
-            bar = tqdm(loader, desc=f"[TRAIN] epoch {ep}", initial=st["step_in_epoch"], total=steps_per_epoch, leave=False)
+            bar = progress(loader, desc=f"[TRAIN] epoch {ep}", initial=st["step_in_epoch"], total=steps_per_epoch, leave=False)
             for x, y in bar:
                 with autocast(device, precision):
                     logits = model(x.to(device, non_blocking=True))
@@ -205,16 +216,24 @@ def train(cfg:Config, # validated config
             known = labels >= 0  # seconds of padding carry no label
             va = auroc(probs[known], labels[known])
             scalars = {"dev/loss": vloss, "dev/auroc": va, "epoch": ep + 1}
-            if dev_idx is None:  # every dev window: record-level scores with the default post-processing
-                o = score_recordings(traces_from_windows(mdev, probs, cfg.data.cache_dir), scorers=("overlap",))["overlap"]
-                scalars |= {"dev/overlap_sensitivity": o["sensitivity"], "dev/overlap_fa_per_24h": o["fa_per_24h"]}
+            if dev_idx is None:  # every dev window: record-level scores (OVERLAP), default post-processing and the FA sweep
+                recs = traces_from_windows(mdev, probs, cfg.data.cache_dir)
+                o = score_recordings(recs, scorers=("overlap",))["overlap"]
+                at10 = best_at_fa(fa_curve(recs), 10.0)
+                scalars |= {"dev/overlap_sensitivity": o["sensitivity"], "dev/overlap_fa_per_24h": o["fa_per_24h"],
+                            "dev/sens_at_10fa": at10[1] if at10 else float("nan"), "dev/threshold_at_10fa": at10[0] if at10 else float("nan")}
             st["epoch"] += 1; st["step_in_epoch"] = 0
-            improved = va > st["best"]
-            if improved: st["best"] = va
+            score = scalars[t.select_metric]
+            improved = not math.isnan(score) and score > st["best"]
+            if improved: st["best"], st["epochs_since_best"] = score, 0
+            else: st["epochs_since_best"] += 1
             _record(run_dir, tb, wb, st["global_step"], scalars)
-            log("TRAIN", f"epoch {ep}: " + ", ".join(f"{k} {v:.4f}" for k, v in scalars.items() if k != "epoch") + (" (best)" if improved else ""))
+            log("TRAIN", f"epoch {ep}: " + ", ".join(f"{k} {v:.4f}" for k, v in scalars.items() if k != "epoch") + (f" (best {t.select_metric})" if improved else ""))
             checkpoint("last.pt")
             if improved: checkpoint("best.pt")
+            if t.early_stop_patience and st["epochs_since_best"] >= t.early_stop_patience and st["epoch"] < t.epochs:
+                log("TRAIN", f"early stop: {t.select_metric} not better for {t.early_stop_patience} epochs (best {st['best']:.4f})")
+                return summary(True, stopped_early=True)
         return summary(True)
     finally:
         if tb: tb.close()

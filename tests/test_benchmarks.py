@@ -35,3 +35,17 @@ def test_model_step_profile(tmp_path):
     table = load("model_step").main(device="cpu", quick=True, profile=str(trace))["profile"]
     assert "_SelectiveScanBackward" in table and "aten::" in table, "ops of the step, our scan's backward among them"
     assert json.loads(trace.read_text())["traceEvents"], "a Chrome trace with events"
+
+def test_gpu_report_cpu_smoke(capsys):
+    "The CPU-checkable part of benchmarks/gpu.sh: argument parsing, measuring both presets, the README rows."
+    mod = load("gpu_report")
+    results, table = mod.main(["--device", "cpu", "--quick"])
+    kinds = {(r["preset"], r["backend"], r["kind"]) for r in results}
+    assert {("small", "torch", "speed"), ("v3", "torch", "speed"), ("v3", "torch", "memory")} <= kinds
+    assert all(r["windows_per_s"] > 0 for r in results if "windows_per_s" in r)
+    assert "not measured: CPU: kernels need CUDA" in table and table.count("\n| ") == len(results)
+    assert "NOT met" not in table, "toy sizes are not judged against the targets"
+    assert "rows for benchmarks/README.md" in capsys.readouterr().out
+    rows = mod.rows([{"preset": "v3", "backend": "kernel", "batch": 64, "kind": "speed", "windows_per_s": 412.0, "peak_gib": 30.0},
+                     {"preset": "v3", "backend": "torch", "batch": 128, "kind": "memory", "windows_per_s": 90.0, "peak_gib": 80.0}], "H100", "2026-01-01", "x")
+    assert ">= 300/s: met" in rows and "< 70 GB: NOT met" in rows

@@ -85,3 +85,11 @@ def test_predict_pads_short_recordings_and_survives_a_bad_file(demo, tmp_path):
     assert sorted(p.name for p in (tmp_path / "pred").iterdir()) == sorted([f"{edf.stem}.csv_bi", "short_s001_t000.csv_bi"])
     hdr, ev, _ = read_annotations(tmp_path / "pred/short_s001_t000.csv_bi")
     assert hdr["duration"] == "40.00 secs" and ev[-1].stop == pytest.approx(40.0)
+
+def test_evaluate_from_another_directory(demo, tmp_path):
+    "Checkpoints hold absolute paths: evaluating from elsewhere reads the right cache and writes no stray demo/ here."
+    out, _ = demo
+    r = subprocess.run([sys.executable, "-m", "seizure_nb", "evaluate", "--checkpoint", str(out / "run/best.pt"), "--split", "dev", "--out", "ev"],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads((tmp_path / "ev/metrics.json").read_text())["split"] == "dev" and not (tmp_path / "demo").exists()

@@ -1,0 +1,50 @@
+"""Run every notebook top to bottom in a real Jupyter kernel, as JupyterLab's Run All does (nbclient), on this machine.
+
+    python tools/run_notebooks.py               # execute each notebook; exit 1 naming the first cell that fails
+    python tools/run_notebooks.py --write       # and save the outputs into the notebooks (`make notebooks`)
+    python tools/run_notebooks.py 05_eval       # only the notebooks whose names contain these strings
+
+`nbdev_test` skips `#| cuda`, `#| slow` and `#| eval: false` cells and runs in its own shell; this runs every cell,
+so a notebook that works under `nbdev_test` but not in JupyterLab (a GPU cell without its check, argparse reading the
+kernel's arguments) fails here. Progress bars are switched off (TQDM_DISABLE) so that saved outputs stay small.
+"""
+import argparse, os, sys, time
+from pathlib import Path
+
+NBS = Path(__file__).resolve().parents[1] / "nbs"
+MAX_OUTPUT_CHARS = 20_000 # a text output longer than this is cut when saved
+
+def trim(nb):
+    "Cut very long text outputs (a saved notebook is for reading, not a log)."
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and len(out.get("text", "")) > MAX_OUTPUT_CHARS:
+                out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n... (cut)\n"
+    return nb
+
+def run(path:Path, write:bool, timeout:int) -> float:
+    import nbformat
+    from nbclient import NotebookClient
+    nb = nbformat.read(path, as_version=4)
+    t = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    if write: nbformat.write(trim(nb), path)
+    return time.perf_counter() - t
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("names", nargs="*", help="run only notebooks whose file names contain one of these")
+    ap.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
+    ap.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
+    a = ap.parse_args(argv)
+    os.environ["TQDM_DISABLE"] = "1"  # inherited by the kernels
+    paths = [p for p in sorted(NBS.glob("*.ipynb")) if not a.names or any(n in p.name for n in a.names)]
+    from nbclient.exceptions import CellExecutionError
+    for p in paths:
+        try: print(f"{p.name:32} {run(p, a.write, a.timeout):6.1f} s", flush=True)
+        except CellExecutionError as e:
+            print(f"{p.name}: Run All failed\n{str(e)[-3000:]}", file=sys.stderr); return 1
+    print(f"{len(paths)} notebooks ran top to bottom" + (" (outputs saved)" if a.write else ""))
+    return 0
+
+if __name__ == "__main__": sys.exit(main())
