@@ -178,8 +178,11 @@ def plot_timelines(recs:list[dict], pp:PostProcessing, ax=None, max_recordings:i
         ax.plot(np.arange(len(r["trace"])), y + 0.8 * np.nan_to_num(r["trace"]) - 0.4, color="gray", lw=0.6)
         for s, e in r["ref"]: ax.fill_between([s, e], y - 0.45, y, color="tab:red", alpha=.5, lw=0)
         for s, e in detect_events(r["trace"], pp): ax.fill_between([s, e], y, y + 0.45, color="tab:blue", alpha=.5, lw=0)
-    ax.set_yticks([-i for i in range(len(recs))], [r["rec_id"] for r in recs], fontsize=7); ax.set_xlabel("time (s)")
-    ax.set_title("reference (red, lower) vs detected (blue, upper) seizures")
+    from matplotlib.patches import Patch
+    ax.set_yticks([-i for i in range(len(recs))], [r["rec_id"] for r in recs], fontsize=7); ax.set_xlabel("time in the recording (s)")
+    ax.legend(handles=[Patch(color="tab:red", alpha=.5, label="reference seizure"), Patch(color="tab:blue", alpha=.5, label="detected seizure"),
+                       plt.Line2D([], [], color="gray", lw=0.6, label="seizure probability")], loc="upper right", fontsize=7)
+    ax.set_title("reference (lower half of each row) and detected (upper half) seizures, with the probability trace")
     return ax
 
 # %% ../nbs/05_eval.ipynb #ef7f9312

@@ -49,3 +49,8 @@ def test_gpu_report_cpu_smoke(capsys):
     rows = mod.rows([{"preset": "v3", "backend": "kernel", "batch": 64, "kind": "speed", "windows_per_s": 412.0, "peak_gib": 30.0},
                      {"preset": "v3", "backend": "torch", "batch": 128, "kind": "memory", "windows_per_s": 90.0, "peak_gib": 80.0}], "H100", "2026-01-01", "x")
     assert ">= 300/s: met" in rows and "< 70 GB: NOT met" in rows
+
+def test_edf_readers_smoke(capsys):
+    r = load("edf_readers").main(patients="1,1,0", reps=1)
+    assert r["ours_s"] > 0 and r["mne_s"] > 0 and r["max_diff_uv"] < 1e-6, r
+    assert "faster" in capsys.readouterr().out
