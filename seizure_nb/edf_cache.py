@@ -59,10 +59,11 @@ class LogProgress:
     def close(self): pass
 
 def progress(iterable=None, # what to iterate over, or None for a bar updated by hand
-             interactive:bool|None=None, # tqdm bar; default: when stderr is a terminal or a Jupyter kernel runs
+             interactive:bool|None=None, # tqdm bar; default: stderr is a terminal or a Jupyter kernel runs, unless SEIZURE_NB_PROGRESS=log
              **kwargs): # tqdm's: total, desc, unit, initial, disable, leave
     "A tqdm bar in a terminal or notebook; `LogProgress` lines when the output goes to a log file."
-    if interactive is None: interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+    if interactive is None:
+        interactive = os.environ.get("SEIZURE_NB_PROGRESS") != "log" and (sys.stderr.isatty() or "ipykernel" in sys.modules)
     return tqdm(iterable, **kwargs) if interactive else LogProgress(iterable, **kwargs)
 
 # %% ../nbs/00_edf_cache.ipynb #1f322aba

@@ -6,20 +6,28 @@
 
 `nbdev_test` skips `#| cuda`, `#| slow` and `#| eval: false` cells and runs in its own shell; this runs every cell,
 so a notebook that works under `nbdev_test` but not in JupyterLab (a GPU cell without its check, argparse reading the
-kernel's arguments) fails here. Progress bars are switched off (TQDM_DISABLE) so that saved outputs stay small.
+kernel's arguments) fails here. Progress is logged as plain lines (SEIZURE_NB_PROGRESS=log) so that saved outputs stay
+small and show where each stage ended, and machine paths are replaced in what is saved.
 """
-import argparse, os, sys, time
+import argparse, os, re, sys, tempfile, time
 from pathlib import Path
 
 NBS = Path(__file__).resolve().parents[1] / "nbs"
 MAX_OUTPUT_CHARS = 20_000 # a text output longer than this is cut when saved
 
+def _tidy(text:str) -> str:
+    "Machine-specific paths out of saved text: this checkout becomes `<repo>`, temporary directories `<tmp>`."
+    text = text.replace(str(NBS.parent), "<repo>")
+    text = re.sub(re.escape(tempfile.gettempdir()) + r"/tmp[\w]+", "<tmp>", text)
+    return text[:MAX_OUTPUT_CHARS] + "\n... (cut)\n" if len(text) > MAX_OUTPUT_CHARS else text
+
 def trim(nb):
-    "Cut very long text outputs (a saved notebook is for reading, not a log)."
+    "Saved outputs for reading: long text cut, machine paths replaced (see `_tidy`)."
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and len(out.get("text", "")) > MAX_OUTPUT_CHARS:
-                out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n... (cut)\n"
+            if "text" in out: out["text"] = _tidy(out["text"])
+            if "text/plain" in out.get("data", {}): out["data"]["text/plain"] = _tidy(out["data"]["text/plain"])
+            if "traceback" in out: out["traceback"] = [_tidy(t) for t in out["traceback"]]
     return nb
 
 def run(path:Path, write:bool, timeout:int) -> float:
@@ -38,7 +46,8 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
     ap.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
     a = ap.parse_args(argv)
-    os.environ["TQDM_DISABLE"] = "1"  # inherited by the kernels
+    os.environ["SEIZURE_NB_PROGRESS"] = "log"  # inherited by the kernels: progress as a final plain line, not a frozen bar
+    os.environ["MATPLOTLIBRC"] = str(Path(__file__).with_name("matplotlibrc"))  # modest figure resolution in saved outputs
     paths = [p for p in sorted(NBS.glob("*.ipynb")) if not a.names or any(n in p.name for n in a.names)]
     from nbclient.exceptions import CellExecutionError
     for p in paths:
