@@ -151,7 +151,7 @@ def train(cfg:Config, # validated config
     total = steps_per_epoch * t.epochs
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_cosine(s, t.warmup_steps, total))
     scaler = _make_scaler(precision, device)
-    st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, skipped=0, nonfinite_run=0, epochs_since_best=0)
+    st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, best_auroc=-1.0, skipped=0, nonfinite_run=0, epochs_since_best=0)
     if resume:
         ck = load_checkpoint(run_dir / "last.pt", device)
         _check_resume(ck, cfg, data_hash, run_dir / "last.pt")
@@ -224,8 +224,8 @@ def train(cfg:Config, # validated config
                             "dev/sens_at_10fa": at10[1] if at10 else float("nan"), "dev/threshold_at_10fa": at10[0] if at10 else float("nan")}
             st["epoch"] += 1; st["step_in_epoch"] = 0
             score = scalars[t.select_metric]
-            improved = not math.isnan(score) and score > st["best"]
-            if improved: st["best"], st["epochs_since_best"] = score, 0
+            improved = not math.isnan(score) and (score, va) > (st["best"], st["best_auroc"])  # ties go to the better dev AUROC
+            if improved: st["best"], st["best_auroc"], st["epochs_since_best"] = score, va, 0
             else: st["epochs_since_best"] += 1
             _record(run_dir, tb, wb, st["global_step"], scalars)
             log("TRAIN", f"epoch {ep}: " + ", ".join(f"{k} {v:.4f}" for k, v in scalars.items() if k != "epoch") + (f" (best {t.select_metric})" if improved else ""))
