@@ -33,8 +33,8 @@ test: setup  ## notebook tests, every notebook run top to bottom in a Jupyter ke
 	$(PY) tools/run_notebooks.py
 	$(BIN)/pytest -q tests
 
-lab: setup  ## JupyterLab on the notebooks, from the project venv
-	cd nbs && ../$(BIN)/jupyter lab
+lab: setup  ## JupyterLab on the notebooks, from the project venv (LAB_ARGS: more options, e.g. --no-browser --port 8889)
+	cd nbs && ../$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 notebooks: setup  ## run every notebook top to bottom and save its outputs (then commit them)
 	$(PY) tools/run_notebooks.py --write
