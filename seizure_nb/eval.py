@@ -9,9 +9,9 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from .edf_cache import binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress
-from .inference import (PostProcessing, detect_events, stitch, overlap_score, score_recordings, check_traces, auroc,
+from .inference import (PostProcessing, detect_events, stitch, overlap_score, score_recordings, auroc,
                                   average_precision, load_model, recording_traces, per_second_probs, THRESHOLDS, at_threshold,
-                                  fa_curve, best_at_fa)
+                                  fa_curve, best_at_fa, reference_events)
 
 # %% auto #0
 __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'HEADLINE', 'REPORT_ROWS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci',
@@ -127,8 +127,7 @@ class LineLengthBaseline:
         for rec_id in progress(load_manifest(cache_dir, split, params).recordings, desc=f"[BASELINE] {split}", leave=False):
             data, _, meta = open_entry(cache_dir, split, rec_id)
             z = (second_features(data, meta["fs"]) - self.mean) / self.std @ self.w[:-1] + self.w[-1]
-            out.append(dict(rec_id=rec_id, trace=expit(z), ref=[(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]],
-                            duration_s=meta["duration_s"]))
+            out.append(dict(rec_id=rec_id, trace=expit(z), ref=reference_events(meta), duration_s=meta["duration_s"]))
         return out
 
 # %% ../nbs/05_eval.ipynb #6f612637

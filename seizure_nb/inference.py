@@ -11,9 +11,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 import yaml
-from .edf_cache import PrepParams, atomic_write, patient_id, sample_labels
+from .edf_cache import PrepParams, atomic_write, patient_id
 from .manifest import manifest_params
-from .sampler import PAD_LABEL
+from .sampler import PAD_LABEL, WindowDataset
 from .model import DualStreamMamba, ModelConfig
 
 # %% auto #0
@@ -22,7 +22,7 @@ __all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'THRESHOLDS', 'DataCo
            'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows',
            'auroc', 'average_precision', 'stitch', 'PostProcessing', 'detect_events', 'check_events', 'overlap_score',
            'taes_score', 'szcore_score', 'check_traces', 'score_recordings', 'at_threshold', 'fa_curve', 'best_at_fa',
-           'traces_from_windows', 'recording_traces']
+           'reference_events', 'traces_from_windows', 'recording_traces']
 
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
@@ -402,6 +402,10 @@ def best_at_fa(curve:list[tuple[float, float, float]], target:float) -> tuple[fl
     return max(ok, key=lambda c: (c[1], -c[2], c[0])) if ok else None
 
 # %% ../nbs/03a_inference.ipynb #2ba33fbd
+def reference_events(meta:dict) -> list[tuple[float, float]]:
+    "The seizures of a cache entry's metadata, cut at the recording's end (TUSZ annotations may run up to 10 ms past it)."
+    return [(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]]
+
 def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
     "Per-recording 1 Hz traces, reference events and durations from per-window probabilities of every window of manifest `m`."
     from seizure_nb.edf_cache import read_meta
@@ -410,13 +414,12 @@ def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
         meta = read_meta(cache_dir, m.split, rec_id)
         sel = m.rec == r
         out.append(dict(rec_id=rec_id, trace=stitch(probs[sel], m.start[sel] // meta["fs"], int(meta["n_samples"] // meta["fs"])),
-                        ref=[(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]], duration_s=meta["duration_s"]))
+                        ref=reference_events(meta), duration_s=meta["duration_s"]))
     return out
 
 def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16, device="cpu", precision="fp32") -> list[dict]:
     "Run `model` over every window of `split` and stitch per recording (see `traces_from_windows`)."
     from seizure_nb.manifest import load_manifest, split_entries
-    from seizure_nb.sampler import WindowDataset
     if not split_entries(cache_dir, split): raise FileNotFoundError(f"{Path(cache_dir) / split}: no cache entries (is the cache where the checkpoint's config says?)")
     m = load_manifest(cache_dir, split, params)
     probs, _, _ = predict_windows(model, WindowDataset(m, cache_dir), batch_size, torch.device(device), precision)

@@ -164,22 +164,15 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #3708a6ea
 @functools.lru_cache(None)
-def _mamba_kernels():
-    "mamba-ssm's `selective_scan_fn` and version, or None and the import error (the import raises without the extension)."
+def _import_kernel(module:str, name:str):
+    "mamba-ssm's kernel `module.name` and its version, or None and the import error (the import raises without the extension)."
     try:
-        import mamba_ssm
-        from mamba_ssm.ops.selective_scan_interface import selective_scan_fn
-        return selective_scan_fn, getattr(mamba_ssm, "__version__", "?")
+        import importlib, mamba_ssm
+        return getattr(importlib.import_module(module), name), getattr(mamba_ssm, "__version__", "?")
     except Exception as e: return None, f"{type(e).__name__}: {e}"
 
-@functools.lru_cache(None)
-def _mamba2_kernels():
-    "mamba-ssm's Triton SSD kernel `mamba_chunk_scan_combined` and version, or None and the import error."
-    try:
-        import mamba_ssm
-        from mamba_ssm.ops.triton.ssd_combined import mamba_chunk_scan_combined
-        return mamba_chunk_scan_combined, getattr(mamba_ssm, "__version__", "?")
-    except Exception as e: return None, f"{type(e).__name__}: {e}"
+def _mamba_kernels(): return _import_kernel("mamba_ssm.ops.selective_scan_interface", "selective_scan_fn")  # Mamba-1
+def _mamba2_kernels(): return _import_kernel("mamba_ssm.ops.triton.ssd_combined", "mamba_chunk_scan_combined")  # Mamba-2 (Triton SSD)
 
 def mamba_backend(device:torch.device|str="cpu", # where the layer's tensors are
                   layer:str="mamba1", # `mamba1` (selective scan) or `mamba2` (SSD)
@@ -416,9 +409,8 @@ class ModelConfig:
         if self.lpe_k > self.n_channels - 1: raise ValueError(f"model.lpe_k={self.lpe_k}: a {self.n_channels}-node graph has {self.n_channels - 1} non-trivial eigenvectors")
     @classmethod
     def from_preset(cls, preset:str="small", **overrides) -> ModelConfig:
-        "The sizes of `preset`, then `overrides` on top."
-        if preset not in MODEL_PRESETS: raise ValueError(f"unknown model preset '{preset}' (known: {', '.join(MODEL_PRESETS)})")
-        return cls(**MODEL_PRESETS[preset] | overrides, preset=preset)
+        "The sizes of `preset`, then `overrides` on top (an unknown preset is refused by `__post_init__`)."
+        return cls(**MODEL_PRESETS.get(preset, {}) | overrides, preset=preset)
 
 MODEL_PRESETS = {
     "small": {}, # the CPU demo and tests: the defaults above

@@ -13,8 +13,8 @@ import yaml
 from .edf_cache import atomic_write, log, progress
 from .manifest import scan_cache, check_gate, limit_files
 from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
-from .model import DualStreamMamba, ModelConfig, mamba_backend
-from .inference import (Config, config_dict, load_config, save_checkpoint, load_checkpoint, auroc, resolve_device,
+from .model import DualStreamMamba, mamba_backend
+from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, auroc, resolve_device,
                                   resolve_precision, autocast, predict_windows, traces_from_windows, score_recordings, fa_curve,
                                   best_at_fa)
 
