@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_edf_cache.ipynb #47a900c1
 from __future__ import annotations
-import hashlib, json, logging, os, re, sys, time
+import errno, hashlib, json, logging, math, os, re, shutil, sys, time, warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, asdict, field
@@ -18,11 +18,11 @@ import seizure_nb
 __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS', 'MISSING_POLICIES',
            'CACHE_FORMAT', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'LogProgress', 'progress', 'atomic_write', 'write_json',
            'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'Event', 'read_annotations',
-           'write_annotations', 'binary_events', 'seizure_intervals', 'sample_labels', 'check_edf_size', 'RawEEG',
-           'read_eeg', 'PrepParams', 'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
-           'source_identity', 'cache_recording', 'StaleCacheError', 'read_meta', 'open_entry', 'find_recordings',
-           'check_patients', 'entry_status', 'stale_entries', 'build_cache', 'prune_cache', 'finish_build',
-           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
+           'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at', 'sample_labels',
+           'check_edf_size', 'RawEEG', 'read_eeg', 'PrepParams', 'preprocess', 'patient_id', 'Recording', 'entry_paths',
+           'file_sha256', 'source_identity', 'cache_recording', 'StaleCacheError', 'read_meta', 'open_entry',
+           'find_recordings', 'check_patients', 'entry_status', 'stale_entries', 'build_cache', 'prune_cache',
+           'finish_build', 'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 logger = logging.getLogger("seizure_nb")
@@ -216,13 +216,20 @@ def seizure_intervals(events:list[Event]) -> list[tuple[float, float]]:
         else: out.append((s, e))
     return out
 
+def first_sample_at(t:float, # a time in seconds, as written in an annotation file
+                    fs:float, # sampling rate (Hz)
+                   ) -> int:
+    "Index of the first sample at or after time `t`: `ceil(t * fs)` in exact decimal arithmetic."
+    from fractions import Fraction
+    return math.ceil(Fraction(repr(float(t))) * Fraction(repr(float(fs))))
+
 def sample_labels(intervals:list[tuple[float, float]], # seizure intervals in seconds
                   n:int, # number of samples
                   fs:float, # sampling rate of the labels
                  ) -> np.ndarray:
-    "uint8 vector of length `n`, 1 where sample time `i/fs` lies in a seizure interval."
+    "uint8 vector of length `n`: sample `i` is 1 iff `start <= i / fs < stop` for an interval, decided exactly."
     y = np.zeros(n, np.uint8)
-    for s, e in intervals: y[int(np.ceil(s * fs)):int(np.ceil(e * fs))] = 1
+    for s, e in intervals: y[first_sample_at(s, fs):first_sample_at(e, fs)] = 1
     return y
 
 # %% ../nbs/00_edf_cache.ipynb #c2556374
