@@ -15,14 +15,16 @@ from tqdm.auto import tqdm
 import seizure_nb
 
 # %% auto #0
-__all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS', 'MISSING_POLICIES',
-           'CACHE_FORMAT', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'LogProgress', 'progress', 'atomic_write', 'write_json',
-           'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'Event', 'read_annotations',
-           'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at', 'sample_labels',
-           'check_edf_size', 'RawEEG', 'read_eeg', 'PrepParams', 'preprocess', 'patient_id', 'Recording', 'entry_paths',
-           'file_sha256', 'source_identity', 'cache_recording', 'StaleCacheError', 'read_meta', 'open_entry',
-           'find_recordings', 'check_patients', 'entry_status', 'stale_entries', 'build_cache', 'prune_cache',
-           'finish_build', 'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
+__all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'MISSING_POLICIES', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS',
+           'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'LogProgress', 'progress', 'atomic_write',
+           'write_json', 'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'fill_missing', 'Event',
+           'read_annotations', 'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at',
+           'sample_labels', 'EdfLayout', 'check_edf_size', 'record_onsets', 'record_starts', 'RawEEG', 'read_eeg',
+           'PrepParams', 'recorded_mask', 'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
+           'source_identity', 'cache_recording', 'CacheWriteError', 'StaleCacheError', 'read_meta', 'open_entry',
+           'find_recordings', 'check_patients', 'entry_status', 'stale_entries', 'failure_entry', 'free_bytes',
+           'entry_bytes', 'check_free_space', 'build_cache', 'prune_cache', 'finish_build', 'corpus_identity',
+           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 logger = logging.getLogger("seizure_nb")
@@ -100,6 +102,7 @@ ALIASES = {"T7": "T3", "T8": "T4", "P7": "T5", "P8": "T6"}
 # Electrodes whose absence the montage policy may repair, with the neighbours averaged to interpolate them.
 # In TUSZ only Fz and Pz are ever missing (about 3% of files); any other missing electrode is an error.
 FILL_NEIGHBOURS = {"FZ": ("F3", "F4", "CZ", "FP1", "FP2"), "PZ": ("P3", "P4", "CZ", "O1", "O2")}
+MISSING_POLICIES = ("interpolate", "zero", "error") # what to do with a missing Fz/Pz
 
 def clean_label(label:str # an EDF signal label such as "EEG FP1-REF"
                ) -> str:
@@ -110,10 +113,14 @@ def clean_label(label:str # an EDF signal label such as "EEG FP1-REF"
     return ALIASES.get(s, s)
 
 # %% ../nbs/00_edf_cache.ipynb #0a7f296e
-def map_channels(labels:list[str], # the EDF's signal labels, in file order
+def map_channels(labels:list[str], # the EDF's signal labels (or MNE channel names), in file order
                  path="<edf>", # named in errors
+                 missing:str|None=None, # a policy of `MISSING_POLICIES`: also refuse absent electrodes it cannot fill
                 ) -> dict[str, int]:
-    "Map each of the 19 `CHANNELS` present in `labels` to its signal index; extra channels are ignored."
+    """Map each of the 19 `CHANNELS` present in `labels` to its signal index; extra channels are ignored.
+    With `missing`, raise `TUSZFormatError` listing every absent electrode when any cannot be filled under it."""
+    if missing is not None and missing not in MISSING_POLICIES:
+        raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
     found = {}
     for i, lab in enumerate(labels):
         name = clean_label(lab)
@@ -121,7 +128,28 @@ def map_channels(labels:list[str], # the EDF's signal labels, in file order
         if name in found:
             raise TUSZFormatError(path, f"channel {name} appears twice ({labels[found[name]]!r} and {lab!r})")
         found[name] = i
+    absent = [c for c in CHANNELS if c not in found]
+    cannot = [c for c in absent if c not in FILL_NEIGHBOURS or missing == "error"]
+    if missing is not None and cannot:
+        can = [c for c in absent if c not in cannot]
+        raise TUSZFormatError(path, f"missing channel(s) {', '.join(absent)}: {', '.join(cannot)} cannot be filled "
+                                    f"under the missing-channel policy {missing!r}"
+                                    + (f" ({', '.join(can)} could be)" if can else ""))
     return found
+
+def fill_missing(data:np.ndarray, # (19, n) in `CHANNELS` order, absent rows zero; filled in place
+                 present:set, # the electrodes that were read
+                 missing:str, # a policy of `MISSING_POLICIES` (`map_channels` has refused what it cannot fill)
+                ) -> dict[str, str]:
+    "Fill each absent electrode under the policy; return electrode -> how it was filled."
+    filled = {}
+    for c in (c for c in CHANNELS if c not in present):
+        nb = [CHANNELS.index(x) for x in FILL_NEIGHBOURS[c] if x in present]
+        if missing == "interpolate" and nb:
+            data[CHANNELS.index(c)] = data[nb].mean(0)
+            filled[c] = f"interpolate({','.join(CHANNELS[j] for j in nb)})"
+        else: filled[c] = "zero"
+    return filled
 
 # %% ../nbs/00_edf_cache.ipynb #8b187edc
 SEIZURE_TYPES = ("seiz", "fnsz", "gnsz", "cpsz", "absz", "spsz", "tcsz", "tnsz", "mysz", "cnsz", "atsz")
@@ -144,16 +172,20 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
                      strict:bool=True, # False: clip events past the end and record a warning instead
                      tolerance:float=0.01, # seconds an event may overrun `duration` (rounding in the files)
                     ) -> tuple[dict, list[Event], list[str]]:
-    "Parse a TUSZ annotation file into its header, its events and the warnings the policy downgraded."
+    "Parse a TUSZ annotation file into its header, its events and the warnings the policy downgraded; every error names the file and line."
     path = Path(path)
     if not path.exists(): raise TUSZFormatError(path, "annotation file is missing")
-    header, events, warns, columns_seen = {}, [], [], False
+    header, events, warns, columns_seen, stated = {}, [], [], False, None
     for ln, raw in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), 1):
         line = raw.strip()
         if not line: continue
         if line.startswith("#"):
             k, eq, v = line[1:].partition("=")
             if eq: header[k.strip()] = v.strip()
+            if k.strip() == "duration":
+                m = re.fullmatch(r"(\d+(?:\.\d*)?) secs", v.strip())
+                if not (eq and m): raise TUSZFormatError(path, f"malformed duration line {line!r}: expected '# duration = <seconds> secs'", ln)
+                stated = (float(m.group(1)), ln)
             continue
         if not columns_seen:
             if line.replace(" ", "").lower() != CSV_COLUMNS:
@@ -176,12 +208,10 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
             stop = duration
         events.append(Event(fields[0], start, stop, label, conf))
     if not columns_seen: raise TUSZFormatError(path, "no column header and no events")
-    if "duration" in header and duration is not None:
-        stated = float(header["duration"].split()[0])
-        if abs(stated - duration) > 1.0:
-            msg = f"header duration {stated} s differs from the recording's {duration:.2f} s"
-            if strict: raise TUSZFormatError(path, msg)
-            warns.append(f"{path.name}: {msg}")
+    if stated and duration is not None and abs(stated[0] - duration) > 1.0:
+        msg = f"header duration {stated[0]} s differs from the recording's {duration:.2f} s"
+        if strict: raise TUSZFormatError(path, msg, stated[1])
+        warns.append(f"{path.name}:{stated[1]}: {msg}")
     return header, events, warns
 
 # %% ../nbs/00_edf_cache.ipynb #0400ec06
@@ -219,9 +249,10 @@ def seizure_intervals(events:list[Event]) -> list[tuple[float, float]]:
 def first_sample_at(t:float, # a time in seconds, as written in an annotation file
                     fs:float, # sampling rate (Hz)
                    ) -> int:
-    "Index of the first sample at or after time `t`: `ceil(t * fs)` in exact decimal arithmetic."
+    "Index of the first sample at or after time `t`: `ceil(t * fs)` on the decimals `t` and `fs` print as, a time within 1e-9 samples of a sample on it."
     from fractions import Fraction
-    return math.ceil(Fraction(repr(float(t))) * Fraction(repr(float(fs))))
+    v = Fraction(repr(float(t))) * Fraction(repr(float(fs)))
+    return round(v) if abs(v - round(v)) < Fraction(1, 10**9) else math.ceil(v)
 
 def sample_labels(intervals:list[tuple[float, float]], # seizure intervals in seconds
                   n:int, # number of samples
@@ -233,69 +264,137 @@ def sample_labels(intervals:list[tuple[float, float]], # seizure intervals in se
     return y
 
 # %% ../nbs/00_edf_cache.ipynb #c2556374
-def check_edf_size(path:Path|str):
-    "Raise `TUSZFormatError` unless the file is exactly as long as its EDF header says."
+@dataclass(frozen=True)
+class EdfLayout:
+    "What an EDF or BDF header says about its file, checked against the file's size."
+    kind: str # "EDF" (16-bit samples) or "BDF" (24-bit samples, BioSemi)
+    header_bytes: int
+    n_records: int # data records read (inferred from the file size when the header says -1)
+    record_s: float # seconds per data record
+    labels: tuple # signal labels in file order, annotation signals included
+    spr: tuple # samples per data record of each signal
+    discontinuous: bool # EDF+D / BDF+D: each record carries its onset and records may have gaps between them
+    warnings: tuple = () # what was repaired, each naming the file
+    @property
+    def sample_bytes(self) -> int: return 3 if self.kind == "BDF" else 2
+    @property
+    def record_bytes(self) -> int: return self.sample_bytes * sum(self.spr)
+
+def check_edf_size(path:Path|str) -> EdfLayout:
+    """The layout of an EDF or BDF file from its header, checked against the file's size.
+    Raises `TUSZFormatError` for a file that is not EDF/BDF, an unreadable header, or a file shorter than its header
+    declares (truncated). Warns (in `EdfLayout.warnings`) where it repairs: a record count of -1 (unknown, allowed by
+    the EDF spec) is inferred from the size; bytes after the last declared record are ignored."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as f: head = f.read(256)
+    kind = "EDF" if head[:1] == b"0" else "BDF" if head[:8] == b"\xffBIOSEMI" else None
+    if len(head) < 256 or kind is None:
+        raise TUSZFormatError(path, f"unreadable EDF header (not an EDF or BDF file: it starts with {head[:8]!r})")
     try:
-        if len(head) < 256 or head[:1] != b"0": raise ValueError("not an EDF header")
         header_bytes, n_records, n_signals = int(head[184:192]), int(head[236:244]), int(head[252:256])
+        record_s = float(head[244:252])
         with open(path, "rb") as f:
+            f.seek(256); labels = tuple(f.read(16).decode("latin-1").strip() for _ in range(n_signals))
             f.seek(256 + n_signals * 216)  # label 16, transducer 80, dim 8, 4 ranges 32, prefilter 80 = 216 bytes each
-            spr = [int(f.read(8)) for _ in range(n_signals)]
-    except ValueError as e: raise TUSZFormatError(path, f"unreadable EDF header ({e})")
-    record_bytes = 2 * sum(spr)
+            spr = tuple(int(f.read(8)) for _ in range(n_signals))
+    except ValueError as e: raise TUSZFormatError(path, f"unreadable {kind} header ({e})")
+    record_bytes, warns = (3 if kind == "BDF" else 2) * sum(spr), []
+    if n_records == -1:
+        n_records, extra = divmod(size - header_bytes, record_bytes)
+        if n_records < 1 or extra:
+            raise TUSZFormatError(path, f"header's number of data records is -1 (unknown) and the {size - header_bytes} "
+                                        f"data bytes are not a whole number of {record_bytes}-byte records")
+        warns.append(f"{path.name}: header's number of data records is -1 (unknown); {n_records} inferred from the file size")
+    if n_records < 1: raise TUSZFormatError(path, f"header declares {n_records} data records")
     expected = header_bytes + n_records * record_bytes
-    if n_records < 1 or size != expected:
-        raise TUSZFormatError(path, f"header declares {n_records} data records of {record_bytes} bytes "
-                                    f"({expected} bytes in all) but the file has {size} bytes (truncated or corrupt)")
+    if size < expected:
+        raise TUSZFormatError(path, f"truncated: header declares {n_records} data records of {record_bytes} bytes "
+                                    f"({expected} bytes in all) but the file has {size} bytes ({expected - size} missing)")
+    if size > expected:
+        warns.append(f"{path.name}: {size - expected} bytes after the {n_records} data records its header declares "
+                     "(the file is longer than its header says) were ignored")
+    discontinuous = head[192:197].decode("latin-1") == f"{kind}+D"
+    return EdfLayout(kind, header_bytes, n_records, record_s, labels, spr, discontinuous, tuple(warns))
+
+# %% ../nbs/00_edf_cache.ipynb #b26cec95
+def record_onsets(path:Path|str, lay:EdfLayout) -> list:
+    "Onset of each data record of an EDF+/BDF+ file (s from the header's start time, as exact fractions)."
+    from fractions import Fraction
+    k = next((i for i, l in enumerate(lay.labels) if l in ("EDF Annotations", "BDF Annotations")), None)
+    if k is None: raise TUSZFormatError(path, f"{lay.kind}+D file without an annotation signal: its record onsets are unknown")
+    lo = lay.sample_bytes * sum(lay.spr[:k])
+    recs = np.memmap(path, np.uint8, "r", lay.header_bytes, (lay.n_records, lay.record_bytes))
+    out = []
+    for i, r in enumerate(recs[:, lo:lo + lay.sample_bytes * lay.spr[k]]):
+        m = re.match(rb"([+-]\d+(?:\.\d*)?)\x14\x14", r.tobytes())
+        if not m: raise TUSZFormatError(path, f"data record {i} does not start with a time-keeping annotation (+onset)")
+        out.append(Fraction(m.group(1).decode()))
+    return out
+
+def record_starts(path:Path|str, lay:EdfLayout, fs:float) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    "First sample (at `fs`, in recording time) of each data record of an EDF+D file, and the gaps `(start_s, stop_s)` without data."
+    from fractions import Fraction
+    per_rec, f = round(fs * lay.record_s), Fraction(repr(float(fs)))
+    starts, gaps, end = [], [], 0
+    for i, t in enumerate(record_onsets(path, lay)):
+        k = t * f
+        if k.denominator != 1 or k < 0:
+            raise TUSZFormatError(path, f"data record {i} starts at {float(t)} s, not on a sample at {fs:g} Hz at or after 0 s")
+        if k < end: raise TUSZFormatError(path, f"data record {i} starts at {float(t)} s, before data record {i - 1} ends "
+                                                f"({end / fs} s): records overlap")
+        if k > end: gaps.append((end / fs, int(k) / fs))
+        starts.append(int(k)); end = int(k) + per_rec
+    return np.array(starts, np.int64), gaps
 
 # %% ../nbs/00_edf_cache.ipynb #cab3ec8a
-MISSING_POLICIES = ("interpolate", "zero", "error")
-
 @dataclass
 class RawEEG:
-    "19-channel EEG in `CHANNELS` order at the recording's own rate, and where each channel came from."
-    data: np.ndarray # (19, n) float64, physical units
+    "19-channel EEG in `CHANNELS` order at the recording's own rate, sample index = recording time x fs."
+    data: np.ndarray # (19, n) float64, physical units; zeros in gaps
     fs: float
     channel_map: dict # electrode -> source label
     filled: dict # electrode -> how it was filled
+    gaps: list = field(default_factory=list) # (start_s, stop_s) without data (between the records of an EDF+D)
+    warnings: list = field(default_factory=list) # what was repaired on reading, each naming the file
     @property
     def duration(self): return self.data.shape[1] / self.fs
 
-def read_eeg(path:Path|str, # an EDF file
+def read_eeg(path:Path|str, # an EDF or BDF file
              missing:str="interpolate", # policy for missing Fz/Pz: one of `MISSING_POLICIES`
             ) -> RawEEG:
-    "Read the 19 `CHANNELS` of an EDF, validating its size and applying the missing-channel policy."
+    """Read the 19 `CHANNELS` of an EDF/BDF (EDF+D records placed at their onsets, gaps zero and listed), validating
+    its size (`check_edf_size`) and applying the missing-channel policy (`map_channels`, `fill_missing`)."""
     import edfio
-    if missing not in MISSING_POLICIES: raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
     path = Path(path)
-    check_edf_size(path)
-    try: edf = edfio.read_edf(path)
-    except Exception as e: raise TUSZFormatError(path, f"EDF could not be read: {type(e).__name__}: {e}")
+    if missing not in MISSING_POLICIES: raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
+    lay = check_edf_size(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # edfio's notes on the record count: `check_edf_size` decided and recorded them
+            edf = (edfio.read_bdf if lay.kind == "BDF" else edfio.read_edf)(path)
+    except Exception as e: raise TUSZFormatError(path, f"{lay.kind} could not be read: {type(e).__name__}: {e}")
     sigs = edf.signals
-    idx = map_channels([s.label for s in sigs], path)
-    absent = [c for c in CHANNELS if c not in idx]
-    cannot = [c for c in absent if c not in FILL_NEIGHBOURS or missing == "error"]
-    if cannot: raise TUSZFormatError(path, f"missing channel(s) {', '.join(cannot)} (missing-channel policy {missing!r})")
+    idx = map_channels([s.label for s in sigs], path, missing)
     rates = {c: sigs[i].sampling_frequency for c, i in idx.items()}
     if len(set(rates.values())) != 1: raise TUSZFormatError(path, f"EEG channels have different sampling rates: {rates}")
     fs = float(next(iter(rates.values())))
-    n = min(len(sigs[i].data) for i in idx.values())
-    data = np.zeros((len(CHANNELS), n))
-    for c, i in idx.items(): data[CHANNELS.index(c)] = sigs[i].data[:n]
-    filled = {}
-    for c in absent:
-        nb = [CHANNELS.index(x) for x in FILL_NEIGHBOURS[c] if x in idx]
-        if missing == "interpolate" and nb:
-            data[CHANNELS.index(c)] = data[nb].mean(0)
-            filled[c] = f"interpolate({','.join(CHANNELS[j] for j in nb)})"
-        else: filled[c] = "zero"
-    return RawEEG(data, fs, {c: sigs[i].label for c, i in idx.items()}, filled)
+    per_rec = round(fs * lay.record_s)
+    data = np.zeros((len(CHANNELS), lay.n_records * per_rec))
+    for c, i in idx.items(): data[CHANNELS.index(c)] = sigs[i].data[:data.shape[1]]
+    gaps = []
+    if lay.discontinuous:
+        starts, gaps = record_starts(path, lay, fs)
+        placed = np.zeros((len(CHANNELS), starts[-1] + per_rec))
+        placed[:, (starts[:, None] + np.arange(per_rec)).ravel()] = data
+        data = placed
+    filled = fill_missing(data, set(idx), missing)
+    return RawEEG(data, fs, {c: sigs[i].label for c, i in idx.items()}, filled, gaps, list(lay.warnings))
 
 # %% ../nbs/00_edf_cache.ipynb #063565b7
-CACHE_FORMAT = 2 # bump when the on-disk layout changes (2: entry files named from the full file name, source identities)
+CACHE_FORMAT = 3 # bump when the on-disk layout changes (2: entry files named from the full file name, source identities;
+                 # 3: int8 labels, MASKED_LABEL where a recording has no data)
+MASKED_LABEL = -1 # label of samples without data (EDF+D gaps); the sampler's PAD_LABEL, so no loss or score counts them
 
 @dataclass(frozen=True)
 class PrepParams:
@@ -315,24 +414,39 @@ class PrepParams:
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
 # %% ../nbs/00_edf_cache.ipynb #ffbb8bd7
+def recorded_mask(gaps:list[tuple[float, float]], # `(start_s, stop_s)` without data
+                  n:int, fs:float) -> np.ndarray:
+    "Boolean `(n,)`: True where sample `i` (time `i / fs`) has data, False in a gap (the rule of `sample_labels`)."
+    return sample_labels(gaps, n, fs) == 0
+
 def preprocess(raw:RawEEG, # 19-channel EEG from `read_eeg`
                p:PrepParams=PrepParams(), # preprocessing parameters
               ) -> tuple[np.ndarray, list[str]]:
-    "Resample, filter, normalise and clip `raw`; return the `(19, n)` array in `p.dtype` and the flat channels."
+    """Resample, filter, normalise and clip `raw`; return the `(19, n)` array in `p.dtype` and the flat channels.
+    Each stretch between gaps is resampled and filtered on its own (no ringing from a gap's edges); the normalisation
+    statistics come from samples with data; gaps stay zero."""
     from fractions import Fraction
     r = Fraction(p.fs) / Fraction(raw.fs).limit_denominator(1000)
-    x = raw.data
-    if r != 1: x = signal.resample_poly(x, r.numerator, r.denominator, axis=1)
     sos = signal.butter(p.filter_order, p.band, btype="bandpass", fs=p.fs, output="sos")
     if p.notch: sos = np.vstack([sos, signal.tf2sos(*signal.iirnotch(p.notch, p.notch_q, fs=p.fs))])
-    x = signal.sosfiltfilt(sos, x, axis=1)
-    q25, med, q75 = np.percentile(x[:, ::4], [25, 50, 75], axis=1, keepdims=True)
+    n_in = raw.data.shape[1]
+    n = math.ceil(n_in * r)
+    x = np.zeros((raw.data.shape[0], n))
+    d = np.diff(np.concatenate([[0], recorded_mask(raw.gaps, n_in, raw.fs).astype(np.int8), [0]]))
+    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):  # each stretch with data
+        seg = raw.data[:, a:b]
+        if r != 1: seg = signal.resample_poly(seg, r.numerator, r.denominator, axis=1)
+        lo = math.ceil(a * r); hi = min(lo + seg.shape[1], n)
+        x[:, lo:hi] = signal.sosfiltfilt(sos, seg, axis=1)[:, :hi - lo]
+    valid = recorded_mask(raw.gaps, n, p.fs)
+    q25, med, q75 = np.percentile(x[:, np.flatnonzero(valid)[::4]], [25, 50, 75], axis=1, keepdims=True)
     scale = (q75 - q25) / 1.349
     flat = scale[:, 0] <= 1e-6 * scale.max()
     if flat.all(): raise ValueError("every channel is flat")
     x = np.clip((x - med) / np.where(flat[:, None], 1.0, scale), -p.clip, p.clip)
     x[flat] = 0
     x[[CHANNELS.index(c) for c, how in raw.filled.items() if how == "zero"]] = 0
+    x[:, ~valid] = 0
     return x.astype(p.dtype), [CHANNELS[i] for i in np.flatnonzero(flat)]
 
 # %% ../nbs/00_edf_cache.ipynb #37880690
@@ -384,7 +498,9 @@ def cache_recording(rec:Recording, # the recording to cache
                     p:PrepParams=PrepParams(), # preprocessing parameters
                     data_dir:Path|str|None=None, # corpus root, to record the source path relative to it
                    ) -> dict:
-    "Preprocess one recording and write its cache entry; return the entry's metadata."
+    """Preprocess one recording and write its cache entry; return the entry's metadata.
+    Labels are `MASKED_LABEL` where the recording has no data (`meta['gaps']`, in recording time; `recorded_s`
+    excludes them). A failed write raises `CacheWriteError`."""
     t0 = time.time()
     sources = {k: source_identity(f) for k, f in rec.sources.items()}  # before reading: a file changed mid-build is stale next time
     raw = read_eeg(rec.edf, p.missing)
@@ -393,24 +509,32 @@ def cache_recording(rec:Recording, # the recording to cache
     duration = n / p.fs
     _, events, warns = read_annotations(rec.csv_bi, raw.duration, p.strict)
     seizures = seizure_intervals(events)
-    y = sample_labels(seizures, n, p.fs)
+    valid = recorded_mask(raw.gaps, n, p.fs)
+    y = sample_labels(seizures, n, p.fs).astype(np.int8)
+    y[~valid] = MASKED_LABEL
     if rec.csv.exists():
         _, ch_events, w2 = read_annotations(rec.csv, raw.duration, p.strict)
         warns += w2
-        off = int((sample_labels(seizure_intervals(ch_events), n, p.fs) != y).sum()) / p.fs
+        off = int((sample_labels(seizure_intervals(ch_events), n, p.fs) != y)[valid].sum()) / p.fs
         if off > 1.0: warns.append(f"{rec.csv.name} and {rec.csv_bi.name} disagree on {off:.1f} s of seizure")
-    paths = entry_paths(cache_dir, rec.split, rec.rec_id)
-    write_npy(paths["data"], x)
-    write_npy(paths["labels"], y)
     meta = dict(rec_id=rec.rec_id, split=rec.split, patient=rec.patient,
                 source=str(rec.edf.relative_to(data_dir) if data_dir else rec.edf), sources=sources,
                 orig_fs=raw.fs, fs=p.fs, n_samples=n, duration_s=duration, channels=list(CHANNELS),
+                gaps=[[s, e] for s, e in raw.gaps], recorded_s=int(valid.sum()) / p.fs,
                 channel_map=raw.channel_map, filled_channels=raw.filled, flat_channels=flat,
-                seizures=[[s, e] for s, e in seizures], n_seizure_samples=int(y.sum()),
+                seizures=[[s, e] for s, e in seizures], n_seizure_samples=int((y == 1).sum()),
                 prep=asdict(p), prep_hash=p.hash, format=CACHE_FORMAT, package_version=seizure_nb.__version__,
-                warnings=warns, built_at=time.time(), build_s=round(time.time() - t0, 3))
-    write_json(paths["meta"], meta)
+                warnings=raw.warnings + warns, built_at=time.time(), build_s=round(time.time() - t0, 3))
+    paths = entry_paths(cache_dir, rec.split, rec.rec_id)
+    try:
+        write_npy(paths["data"], x); write_npy(paths["labels"], y); write_json(paths["meta"], meta)
+    except OSError as e:
+        raise CacheWriteError(f"{paths['data'].parent}: cannot write cache entry {rec.rec_id} ({e.strerror or e}); "
+                              f"{free_bytes(cache_dir) / 2**30:.2f} GiB free there") from e
     return meta
+
+class CacheWriteError(RuntimeError):
+    "Writing into the cache failed (a full disk, a lost mount): the cache's fault, not the recording's, so a build stops."
 
 # %% ../nbs/00_edf_cache.ipynb #63a41956
 class StaleCacheError(RuntimeError):
@@ -511,9 +635,41 @@ def _check_writable(cache_dir:Path):
         write_json(cache_dir / ".write_test", {}).unlink()
     except OSError as e: raise RuntimeError(f"{cache_dir}: cannot write the cache there ({e.strerror or e})") from None
 
+def failure_entry(rec:Recording, # the recording that failed
+                  e:Exception, # what it raised
+                  data_dir:Path|str, # corpus root, for paths relative to it
+                 ) -> dict:
+    "The ledger entry of a failed recording; `file` is the file at fault (the EDF or its annotation file)."
+    rel = lambda f: str(Path(f).relative_to(data_dir)) if Path(f).is_relative_to(data_dir) else str(f)
+    at_fault = e.path if isinstance(e, TUSZFormatError) else rec.edf
+    return {"source": rel(rec.edf), "file": rel(at_fault), "split": rec.split, "rec_id": rec.rec_id,
+            "error": f"{type(e).__name__}: {e}"}
+
 def _build_one(rec, cache_dir, p, data_dir):
     try: return rec, cache_recording(rec, cache_dir, p, data_dir), None
-    except Exception as e: return rec, None, f"{type(e).__name__}: {e}"
+    except CacheWriteError: raise  # the cache's fault, not the recording's: the build stops
+    except Exception as e: return rec, None, failure_entry(rec, e, data_dir)
+
+def free_bytes(path:Path|str) -> int: return shutil.disk_usage(path).free
+
+def entry_bytes(edf:Path|str, # a source EDF
+                p:PrepParams=PrepParams(),
+               ) -> int:
+    "Bytes of the cache entry of `edf`, estimated from its header: seconds x `p.fs` x (19 x dtype + 1 label byte)."
+    lay = check_edf_size(edf)
+    return int(lay.n_records * lay.record_s * p.fs * (len(CHANNELS) * np.dtype(p.dtype).itemsize + 1)) + 8192
+
+def check_free_space(cache_dir:Path, # where the entries go
+                     todo:list[Recording], p:PrepParams):
+    "Raise, naming `cache_dir` and its free space, when the entries to build would not fit (files with unreadable headers count 0)."
+    def size(r):
+        try: return entry_bytes(r.edf, p)
+        except (TUSZFormatError, OSError): return 0  # it fails in the build, with its reason in the ledger
+    need, free = sum(size(r) for r in todo), free_bytes(cache_dir)
+    if need > free:
+        raise CacheWriteError(f"{cache_dir}: the {len(todo)} entries to build need about "
+                                            f"{need / 2**30:.2f} GiB, {free / 2**30:.2f} GiB free there; free space "
+                              "or choose another cache directory")
 
 def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
                 cache_dir:Path|str, # where entries, the ledger and the summary go
@@ -521,8 +677,11 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
                 workers:int=1, # worker processes; 1 builds in this process
                 verify:bool=False, # hash every EDF to find changes that kept size and time
                 recordings:list[Recording]|None=None, # default: `find_recordings(data_dir)`
+                corpus:str|None=None, # release, e.g. "tusz-v2.0.3"; default: from the data directory's name
                ) -> dict:
-    "Build (or resume) the cache of a corpus; return a summary and write it to `cache_dir/summary.json`."
+    """Build (or resume) the cache of a corpus; return a summary and write it to `cache_dir/summary.json`.
+    Raises `CacheWriteError` (naming `cache_dir` and its free space) before any work when the entries would not fit,
+    and stops at the first failed write into the cache, keeping every finished entry."""
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
     recs = recordings if recordings is not None else find_recordings(data_dir)
     _check_writable(cache_dir)
@@ -530,20 +689,30 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
     why = ", ".join(f"{n} {k}" for k, n in Counter(todo.values()).most_common())
     log("CACHE", f"{len(recs)} recordings, {len(recs) - len(todo)} current, {len(todo)} to build"
                  f"{f' ({why})' if why else ''}, prep_hash={p.hash}, workers={workers}")
+    check_free_space(cache_dir, list(todo), p)
     failures = []
-    def note(rec, meta, err):
-        if err:
-            failures.append({"source": str(rec.edf.relative_to(data_dir)), "split": rec.split, "rec_id": rec.rec_id, "error": err})
-            log("CACHE", f"FAILED {rec.edf.name}: {err}", logging.WARNING)
+    def note(rec, meta, failure):
+        if failure:
+            failures.append(failure)
+            log("CACHE", f"FAILED {Path(failure['file']).name}: {failure['error']}", logging.WARNING)
     bar = progress(total=len(todo), desc="[CACHE] build", unit="rec", disable=not todo)
-    if workers <= 1:
-        for r in todo: note(*_build_one(r, cache_dir, p, data_dir)); bar.update()
-    else:
-        with ProcessPoolExecutor(workers) as ex:
-            for fut in as_completed([ex.submit(_build_one, r, cache_dir, p, data_dir) for r in todo]):
-                note(*fut.result()); bar.update()
+    try:
+        if workers <= 1:
+            for r in todo: note(*_build_one(r, cache_dir, p, data_dir)); bar.update()
+        else:
+            with ProcessPoolExecutor(workers) as ex:
+                futs = [ex.submit(_build_one, r, cache_dir, p, data_dir) for r in todo]
+                try:
+                    for fut in as_completed(futs): note(*fut.result()); bar.update()
+                except CacheWriteError:
+                    for f in futs: f.cancel()
+                    raise
+    except CacheWriteError as e:
+        bar.close()
+        raise CacheWriteError(f"{e}; build stopped, {bar.n} of {len(todo)} recordings done and "
+                              "every finished entry kept: free space and rerun build-cache to resume") from None
     bar.close()
-    return finish_build(cache_dir, p, recs, failures, len(todo))
+    return finish_build(cache_dir, p, recs, failures, len(todo), corpus)
 
 def prune_cache(cache_dir:Path|str, keep:dict[str, set]) -> list[str]:
     "Delete cache files of entries not in `keep` (split -> rec ids) and leftover temporary files; return what went."
@@ -561,7 +730,9 @@ def prune_cache(cache_dir:Path|str, keep:dict[str, set]) -> list[str]:
             if tmp.match(f.name): f.unlink(); removed.append(str(f.relative_to(cache_dir)))
     return removed
 
-def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failures:list[dict], attempted:int) -> dict:
+def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failures:list[dict], attempted:int,
+                 corpus:str|None=None, # the release; default: from the recordings' paths (`corpus_identity`)
+                ) -> dict:
     "Prune what is not current, write the failure ledger and `summary.json` of a build (also used by the Modal fan-out)."
     cache_dir = Path(cache_dir)
     failed = {(f["split"], f["rec_id"]) for f in failures}
@@ -574,11 +745,28 @@ def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failure
         log("CACHE", f"removed {len(leftovers)} leftover file(s) of interrupted writes or an older cache layout, e.g. {leftovers[0]}")
     write_json(cache_dir / "failures.json", failures)
     summary = summarize_cache(list(current.values()), p)
-    summary |= {"failed": len(failures), "built": attempted - len(failures), "removed": len(entries)}
+    summary |= {"failed": len(failures), "built": attempted - len(failures), "removed": len(entries),
+                "corpus": corpus_identity(recs, corpus)}
     write_json(cache_dir / "summary.json", summary)
     return summary
 
 # %% ../nbs/00_edf_cache.ipynb #4e234cbf
+def corpus_identity(recs:list[Recording], # the recordings of a corpus
+                    corpus:str|None=None, # its release, e.g. "tusz-v2.0.3"; default: from the paths
+                   ) -> dict:
+    """`release`: `corpus`, else `tusz-vX.Y.Z` from a `vX.Y.Z` directory above the EDFs (TUSZ unpacks as
+    `tuh_eeg_seizure/v2.0.3/edf/...`), else "unknown". `file_list_hash`: SHA-256 (16 hex digits) over the sorted lines
+    `path<TAB>bytes` of every EDF, the path taken from its split directory on (`train/aaaaaaac/.../x.edf`), so the same
+    files give the same hash wherever the corpus is mounted."""
+    lines = []
+    for r in recs:
+        parts = r.edf.parts
+        k = max(i for i, q in enumerate(parts[:-1]) if q == r.split)
+        lines.append(f"{'/'.join(parts[k:])}\t{r.edf.stat().st_size}")
+    found = next((q for r in recs[:1] for q in reversed(r.edf.parts[:-1]) if re.fullmatch(r"v\d+\.\d+\.\d+", q)), None)
+    return {"release": corpus or (f"tusz-{found}" if found else "unknown"), "files": len(recs),
+            "file_list_hash": hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]}
+
 def summarize_cache(metas:list[dict], p:PrepParams) -> dict:
     "Files, hours, seizures and seizure seconds per split over the metadata of cache entries."
     out = {s: dict(files=0, hours=0.0, seizures=0, seizure_s=0.0, warnings=0) for s in SPLITS}
@@ -594,7 +782,10 @@ def format_summary(s:dict) -> str:
     rows = [f"{'split':<6}{'files':>7}{'hours':>9}{'seizures':>10}{'seizure s':>11}{'warnings':>10}"]
     for name, o in list(s["splits"].items()) + [("total", s["total"])]:
         rows.append(f"{name:<6}{o['files']:>7}{o['hours']:>9.2f}{o['seizures']:>10}{o['seizure_s']:>11.1f}{o['warnings']:>10}")
-    if "failed" in s: rows.append(f"built {s['built']}, failed {s['failed']} (see failures.json), removed {s['removed']}")
+    if "failed" in s:
+        seen = " (see failures.json)" if s["failed"] else ""
+        rows.append(f"built {s['built']}, failed {s['failed']}{seen}, removed {s['removed']}")
+    if "corpus" in s: rows.append(f"corpus {s['corpus']['release']}, file list {s['corpus']['file_list_hash']}")
     return "\n".join(rows)
 
 # %% ../nbs/00_edf_cache.ipynb #c1acd9ac
