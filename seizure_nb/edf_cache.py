@@ -804,8 +804,15 @@ def to_mne(data:np.ndarray|RawEEG, # (19, n) in `CHANNELS` order, µV (or normal
     if len(seizures): raw.set_annotations(mne.Annotations([s for s, _ in seizures], [e - s for s, e in seizures], "seizure"))
     return raw
 
-def from_mne(raw) -> tuple[np.ndarray, float, list[tuple[float, float]]]:
-    "`(data, fs, seizures)` of an MNE Raw holding the 19 channels (any order, 10-20 names): data (19, n) in µV."
-    data = raw.get_data(picks=[mne_name(c) for c in CHANNELS]) * 1e6
+def from_mne(raw, # an MNE Raw: 10-20 names (`to_mne`) or EDF labels (`EEG FP1-REF`, read straight from a TUSZ EDF)
+             missing:str="interpolate", # policy for missing Fz/Pz: one of `MISSING_POLICIES`
+            ) -> tuple[np.ndarray, float, list[tuple[float, float]]]:
+    """`(data, fs, seizures)` of an MNE Raw: data (19, n) in µV in `CHANNELS` order, channels mapped as `read_eeg`
+    maps EDF labels (`map_channels`, `fill_missing`), seizures from its "seizure" annotations."""
+    idx = map_channels(raw.ch_names, raw.filenames[0] if raw.filenames and raw.filenames[0] else "<mne raw>", missing)
+    data = np.zeros((len(CHANNELS), raw.n_times))
+    data[[CHANNELS.index(c) for c in idx]] = raw.get_data(picks=list(idx.values())) * 1e6
+    fill_missing(data, set(idx), missing)
     seizures = [(float(a["onset"]), float(a["onset"] + a["duration"])) for a in raw.annotations if a["description"] == "seizure"]
     return data, float(raw.info["sfreq"]), seizures
+
