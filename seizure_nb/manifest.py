@@ -5,15 +5,16 @@
 # %% ../nbs/01_manifest.ipynb #0f195c5b
 from __future__ import annotations
 import hashlib, io, json, os
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
-from .edf_cache import SPLITS, ENTRY_SUFFIXES, PrepParams, read_meta, entry_paths, atomic_write, check_patients, patient_id, log
+from .edf_cache import SPLITS, ENTRY_SUFFIXES, MASKED_LABEL, PrepParams, read_meta, entry_paths, atomic_write, check_patients, patient_id, log
 
 # %% auto #0
-__all__ = ['CLASSES', 'CORPUS_FILES', 'window_starts', 'window_fractions', 'window_classes', 'Manifest', 'manifest_params',
-           'split_entries', 'cache_fingerprint', 'build_manifest', 'manifest_path', 'load_manifest', 'check_gate',
-           'scan_cache', 'check_counts', 'format_counts', 'select_recordings', 'limit_files']
+__all__ = ['CLASSES', 'CORPUS_FILES', 'window_starts', 'window_fractions', 'window_data', 'window_classes', 'Manifest',
+           'manifest_params', 'cache_corpus', 'split_entries', 'cache_fingerprint', 'build_manifest', 'manifest_path',
+           'load_manifest', 'check_gate', 'scan_cache', 'check_counts', 'format_counts', 'select_recordings',
+           'limit_files']
 
 # %% ../nbs/01_manifest.ipynb #4d219ccd
 CLASSES = ("none", "partial", "full")
@@ -27,12 +28,17 @@ def window_starts(n:int, # samples in the recording
     starts = np.arange(0, n - window + 1, stride, dtype=np.int64)
     return starts if starts[-1] == n - window else np.append(starts, n - window)
 
-def window_fractions(labels:np.ndarray, # per-sample 0/1 labels
+def window_fractions(labels:np.ndarray, # per-sample labels: 0, 1, or -1 (`MASKED_LABEL`: no data, an EDF+D gap)
                      starts:np.ndarray, window:int) -> np.ndarray:
-    "Seizure fraction of each window over its real samples (a window may run past the end), from one cumulative sum."
-    cs = np.concatenate([[0], np.cumsum(labels, dtype=np.int64)])
+    "Seizure fraction of each window over its samples with data (a window may run past the end or over a gap)."
+    seiz = np.concatenate([[0], np.cumsum(labels == 1, dtype=np.int64)])
     ends = np.minimum(starts + window, len(labels))
-    return ((cs[ends] - cs[starts]) / (ends - starts)).astype(np.float32)
+    return ((seiz[ends] - seiz[starts]) / np.maximum(window_data(labels, starts, window), 1)).astype(np.float32)
+
+def window_data(labels:np.ndarray, starts:np.ndarray, window:int) -> np.ndarray:
+    "Samples with data (label not `MASKED_LABEL`) in each window; windows with none are left out of a manifest."
+    ok = np.concatenate([[0], np.cumsum(labels != MASKED_LABEL, dtype=np.int64)])
+    return ok[np.minimum(starts + window, len(labels))] - ok[starts]
 
 def window_classes(frac:np.ndarray, full_threshold:float=0.99) -> np.ndarray:
     "0 `none`, 1 `partial`, 2 `full` for each seizure fraction."
@@ -50,6 +56,7 @@ class Manifest:
     cls: np.ndarray # (N,) uint8 class, see `CLASSES`
     params: dict # window, stride (samples), full_threshold, prep_hash
     source_hash: str # fingerprint of the cache entries and params
+    corpus: dict = field(default_factory=dict) # release, files and file-list hash of the corpus (`cache_corpus`)
 
     def __len__(self): return len(self.start)
     @property
@@ -58,7 +65,7 @@ class Manifest:
     def counts(self) -> dict: return {c: int((self.cls == i).sum()) for i, c in enumerate(CLASSES)}
 
     def save(self, path:Path|str):
-        header = {k: getattr(self, k) for k in ("split", "recordings", "params", "source_hash")}
+        header = {k: getattr(self, k) for k in ("split", "recordings", "params", "source_hash", "corpus")}
         def write(f): np.savez(f, rec=self.rec, start=self.start, frac=self.frac, cls=self.cls, header=np.array(json.dumps(header)))
         atomic_write(path, write)
 
@@ -72,6 +79,13 @@ def manifest_params(prep:PrepParams=PrepParams(), window_s:float=60.0, stride_s:
     "The parameters a manifest depends on, windows in samples."
     return dict(window=int(round(window_s * prep.fs)), stride=int(round(stride_s * prep.fs)),
                 full_threshold=full_threshold, prep_hash=prep.hash)
+
+def cache_corpus(cache_dir:Path|str) -> dict:
+    """The corpus a cache was built from, from its `summary.json`: `release` (e.g. "tusz-v2.0.3" or "unknown"), `files`
+    and `file_list_hash` (`edf_cache.corpus_identity`); `{"release": "unknown"}` for a cache without a summary.
+    Checkpoints and reports record it next to the data hash."""
+    f = Path(cache_dir) / "summary.json"
+    return json.loads(f.read_text()).get("corpus", {"release": "unknown"}) if f.exists() else {"release": "unknown"}
 
 def split_entries(cache_dir:Path|str, split:str) -> list[str]:
     "Names of the cache entries of `split`, sorted."
@@ -96,12 +110,13 @@ def build_manifest(cache_dir:Path|str, # cache root written by `build_cache`
     for i, m in enumerate(metas):
         labels = np.load(entry_paths(cache_dir, split, m["rec_id"])["labels"], mmap_mode="r")
         s = window_starts(len(labels), w, st)
+        s = s[window_data(labels, s, w) > 0]  # a window wholly inside a gap has nothing to train or score on
         short += len(labels) < w
         rec.append(np.full(len(s), i, np.int32)); start.append(s); frac.append(window_fractions(labels, s, w))
     cat = lambda a, dt: np.concatenate(a).astype(dt) if a else np.zeros(0, dt)
     frac = cat(frac, np.float32)
     m = Manifest(split, [m["rec_id"] for m in metas], cat(rec, np.int32), cat(start, np.int64), frac,
-                 window_classes(frac, params["full_threshold"]), params, fp)
+                 window_classes(frac, params["full_threshold"]), params, fp, cache_corpus(cache_dir))
     log("DATA", f"{split}: {len(metas)} recordings ({short} shorter than a window, padded), {len(m)} windows, {m.counts}")
     return m
 
@@ -152,12 +167,19 @@ def scan_cache(cache_dir:Path|str, params:dict|None=None,
     check_patients({s: {patient_id(r) for r in ids} for s, ids in entries.items()}, cache_dir)
     return {s: load_manifest(cache_dir, s, params) for s in SPLITS if entries[s]}
 
-CORPUS_FILES = {"tusz-v2.0.3": {"train": 4664, "dev": 1832, "eval": 865}} # EDF files per split, as documented
+# EDF files per split of each TUSZ release whose counts are documented. v2.0.3: the release's statistics
+# (isip.piconepress.com/projects/nedc/data/tuh_eeg/tuh_eeg_seizure/v2.0.3/AAREADME.txt, as copied into DESIGN.md);
+# its 2025-04/2025-06 fixes (corrupted files replaced, one long file split into parts) may move these by a file or two.
+# v2.0.4-v2.0.6 (v2.0.6 is current, about 8,140 recordings): no per-split counts could be found in a citable source,
+# so none are listed; `check_counts` says so instead of comparing against guesses.
+CORPUS_FILES = {"tusz-v2.0.3": {"train": 4664, "dev": 1832, "eval": 865}}
 
 def check_counts(counts:dict[str, int], # files (recordings) per split
                  corpus:str|None, # a key of `CORPUS_FILES`; None or unknown: nothing to compare
                 ) -> list[str]:
-    "One warning per split whose file count differs from the documented count of `corpus`."
+    "One warning per split whose file count differs from the documented count of `corpus`, or one saying there is none."
+    if corpus and corpus not in CORPUS_FILES:
+        return [f"{corpus}: no documented file counts to compare with (known: {', '.join(CORPUS_FILES)})"]
     expected = CORPUS_FILES.get(corpus or "", {})
     return [f"{s}: {counts.get(s, 0)} files, {corpus} has {n}" for s, n in expected.items() if counts.get(s, 0) != n]
 
@@ -194,4 +216,5 @@ def limit_files(m:Manifest, max_files:int|None) -> Manifest:
     new_of = np.full(len(m.recordings), -1, np.int32); new_of[old] = np.arange(len(old))
     w = new_of[m.rec] >= 0
     log("DATA", f"{m.split}: limited to {len(keep)} of {len(m.recordings)} recordings (max_files={max_files})")
-    return Manifest(m.split, keep, new_of[m.rec[w]], m.start[w], m.frac[w], m.cls[w], m.params, f"{m.source_hash}:max{max_files}")
+    return Manifest(m.split, keep, new_of[m.rec[w]], m.start[w], m.frac[w], m.cls[w], m.params,
+                    f"{m.source_hash}:max{max_files}", m.corpus)
