@@ -89,3 +89,18 @@ def test_progress_in_a_log_is_plain_lines(tmp_path):
     "Output to a file (not a terminal): progress is a few plain lines, never carriage-return updates."
     r = run("demo", "--out", tmp_path / "d", "--data-only")
     assert r.returncode == 0 and "\r" not in r.stderr and "[CACHE] build: 28/28" in r.stderr, r.stderr[-2000:]
+
+def test_build_cache_messages_name_what_failed(corpus, tmp_path):
+    "EDF failures only: no hint at the annotation files; a clean build says 'failed 0' without pointing at a ledger."
+    r = run("build-cache", "--data-dir", corpus, "--cache-dir", tmp_path / "ok")
+    assert r.returncode == 0 and "failed 0," in r.stdout and "see failures.json" not in r.stdout
+    summary = json.loads((tmp_path / "ok/summary.json").read_text())
+    assert summary["corpus"]["release"] == "unknown" and len(summary["corpus"]["file_list_hash"]) == 16
+    r = run("scan-cache", "--cache-dir", tmp_path / "ok", "--corpus", "tusz-v2.0.3")
+    assert f"file list {summary['corpus']['file_list_hash']}" in r.stderr and "tusz-v2.0.3 has 4664" in r.stderr
+    bad = tmp_path / "bad"
+    subprocess.run(["cp", "-r", str(corpus), str(bad)], check=True)
+    for f in bad.rglob("*.edf"): f.write_bytes(f.read_bytes()[:-4096])
+    r = run("build-cache", "--data-dir", bad, "--cache-dir", tmp_path / "cache")
+    assert r.returncode == 1 and "no recording could be cached" in r.stderr and "annotation" not in r.stderr
+    assert "truncated: header declares" in r.stderr and "(see failures.json)" in r.stdout
