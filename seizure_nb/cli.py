@@ -35,17 +35,20 @@ def cmd_build_cache(a) -> int:
     s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers, verify=a.verify)
     print(format_summary(s))
     ledger = a.cache_dir / "failures.json"
-    if s["total"]["files"] == 0: log("CACHE", f"no recording could be cached: {s['failed']} failed, see {ledger}")
+    if s["total"]["files"] == 0:
+        log("CACHE", f"no recording could be cached: {s['failed']} failed, see {ledger}")
     elif s["total"]["seizures"] == 0:
         also = f" (and see the {s['failed']} failed recordings in {ledger})" if s["failed"] else ""
-        log("CACHE", f"no seizure found in any cached recording: check their annotation files{also}")
+        log("CACHE", f"no seizure found in any cached recording: check their annotation files"
+                     f"{also}")
     return int(s["failed"] > 0 or s["total"]["seizures"] == 0)
 
 def cmd_scan_cache(a) -> int:
     ms = scan_cache(a.cache_dir, manifest_params(_prep(a), a.window, a.stride))
     print(format_counts(ms))
     c = next(iter(ms.values())).corpus
-    log("DATA", f"corpus {c['release']}, {c.get('files', '?')} EDF files, file list {c.get('file_list_hash', 'unknown')}")
+    log("DATA", f"corpus {c['release']}, {c.get('files', '?')} EDF files, "
+                f"file list {c.get('file_list_hash', 'unknown')}")
     if a.corpus and c["release"] not in (a.corpus, "unknown"):
         log("DATA", f"WARNING the cache was built from {c['release']}, not {a.corpus}")
     for w in check_counts({s: len(m.recordings) for s, m in ms.items()}, a.corpus): log("DATA", f"WARNING {w}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_edf_cache.ipynb #47a900c1
 from __future__ import annotations
-import errno, hashlib, json, logging, math, os, re, shutil, sys, time, warnings
+import hashlib, json, logging, math, os, re, shutil, sys, time, warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, asdict, field
@@ -115,10 +115,11 @@ def clean_label(label:str # an EDF signal label such as "EEG FP1-REF"
 # %% ../nbs/00_edf_cache.ipynb #0a7f296e
 def map_channels(labels:list[str], # the EDF's signal labels (or MNE channel names), in file order
                  path="<edf>", # named in errors
-                 missing:str|None=None, # a policy of `MISSING_POLICIES`: also refuse absent electrodes it cannot fill
+                 missing:str|None=None, # a `MISSING_POLICIES` policy: refuse what it cannot fill
                 ) -> dict[str, int]:
-    """Map each of the 19 `CHANNELS` present in `labels` to its signal index; extra channels are ignored.
-    With `missing`, raise `TUSZFormatError` listing every absent electrode when any cannot be filled under it."""
+    """Map each of the 19 `CHANNELS` present in `labels` to its signal index; extra channels are
+    ignored. With `missing`, raise `TUSZFormatError` listing every absent electrode when any cannot
+    be filled under that policy."""
     if missing is not None and missing not in MISSING_POLICIES:
         raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
     found = {}
@@ -132,14 +133,15 @@ def map_channels(labels:list[str], # the EDF's signal labels (or MNE channel nam
     cannot = [c for c in absent if c not in FILL_NEIGHBOURS or missing == "error"]
     if missing is not None and cannot:
         can = [c for c in absent if c not in cannot]
-        raise TUSZFormatError(path, f"missing channel(s) {', '.join(absent)}: {', '.join(cannot)} cannot be filled "
+        raise TUSZFormatError(path, f"missing channel(s) {', '.join(absent)}: {', '.join(cannot)} "
+                                    "cannot be filled "
                                     f"under the missing-channel policy {missing!r}"
                                     + (f" ({', '.join(can)} could be)" if can else ""))
     return found
 
 def fill_missing(data:np.ndarray, # (19, n) in `CHANNELS` order, absent rows zero; filled in place
                  present:set, # the electrodes that were read
-                 missing:str, # a policy of `MISSING_POLICIES` (`map_channels` has refused what it cannot fill)
+                 missing:str, # a `MISSING_POLICIES` policy (`map_channels` refused the rest)
                 ) -> dict[str, str]:
     "Fill each absent electrode under the policy; return electrode -> how it was filled."
     filled = {}
@@ -172,7 +174,8 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
                      strict:bool=True, # False: clip events past the end and record a warning instead
                      tolerance:float=0.01, # seconds an event may overrun `duration` (rounding in the files)
                     ) -> tuple[dict, list[Event], list[str]]:
-    "Parse a TUSZ annotation file into its header, its events and the warnings the policy downgraded; every error names the file and line."
+    """Parse a TUSZ annotation file into its header, its events and the warnings the policy
+    downgraded. Every error is a `TUSZFormatError` naming the file and line."""
     path = Path(path)
     if not path.exists(): raise TUSZFormatError(path, "annotation file is missing")
     header, events, warns, columns_seen, stated = {}, [], [], False, None
@@ -184,7 +187,9 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
             if eq: header[k.strip()] = v.strip()
             if k.strip() == "duration":
                 m = re.fullmatch(r"(\d+(?:\.\d*)?) secs", v.strip())
-                if not (eq and m): raise TUSZFormatError(path, f"malformed duration line {line!r}: expected '# duration = <seconds> secs'", ln)
+                if not (eq and m):
+                    raise TUSZFormatError(path, f"malformed duration line {line!r}: expected "
+                                                "'# duration = <seconds> secs'", ln)
                 stated = (float(m.group(1)), ln)
             continue
         if not columns_seen:
@@ -249,7 +254,8 @@ def seizure_intervals(events:list[Event]) -> list[tuple[float, float]]:
 def first_sample_at(t:float, # a time in seconds, as written in an annotation file
                     fs:float, # sampling rate (Hz)
                    ) -> int:
-    "Index of the first sample at or after time `t`: `ceil(t * fs)` on the decimals `t` and `fs` print as, a time within 1e-9 samples of a sample on it."
+    """Index of the first sample at or after time `t`: `ceil(t * fs)` computed on the decimals `t`
+    and `fs` print as (a time within 1e-9 samples of a sample counts as on it)."""
     from fractions import Fraction
     v = Fraction(repr(float(t))) * Fraction(repr(float(fs)))
     return round(v) if abs(v - round(v)) < Fraction(1, 10**9) else math.ceil(v)
@@ -258,7 +264,7 @@ def sample_labels(intervals:list[tuple[float, float]], # seizure intervals in se
                   n:int, # number of samples
                   fs:float, # sampling rate of the labels
                  ) -> np.ndarray:
-    "uint8 vector of length `n`: sample `i` is 1 iff `start <= i / fs < stop` for an interval, decided exactly."
+    "uint8 vector of length `n`: sample `i` is 1 iff `start <= i / fs < stop` for an interval."
     y = np.zeros(n, np.uint8)
     for s, e in intervals: y[first_sample_at(s, fs):first_sample_at(e, fs)] = 1
     return y
@@ -273,7 +279,7 @@ class EdfLayout:
     record_s: float # seconds per data record
     labels: tuple # signal labels in file order, annotation signals included
     spr: tuple # samples per data record of each signal
-    discontinuous: bool # EDF+D / BDF+D: each record carries its onset and records may have gaps between them
+    discontinuous: bool # EDF+D / BDF+D: each record carries its onset, with gaps between records
     warnings: tuple = () # what was repaired, each naming the file
     @property
     def sample_bytes(self) -> int: return 3 if self.kind == "BDF" else 2
@@ -282,20 +288,23 @@ class EdfLayout:
 
 def check_edf_size(path:Path|str) -> EdfLayout:
     """The layout of an EDF or BDF file from its header, checked against the file's size.
-    Raises `TUSZFormatError` for a file that is not EDF/BDF, an unreadable header, or a file shorter than its header
-    declares (truncated). Warns (in `EdfLayout.warnings`) where it repairs: a record count of -1 (unknown, allowed by
-    the EDF spec) is inferred from the size; bytes after the last declared record are ignored."""
+    Raises `TUSZFormatError` for a file that is not EDF/BDF, an unreadable header, or a file shorter
+    than its header declares (truncated). Warns (in `EdfLayout.warnings`) where it repairs: a record
+    count of -1 (unknown, allowed by the EDF spec) is inferred from the size; bytes after the last
+    declared record are ignored."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as f: head = f.read(256)
     kind = "EDF" if head[:1] == b"0" else "BDF" if head[:8] == b"\xffBIOSEMI" else None
     if len(head) < 256 or kind is None:
-        raise TUSZFormatError(path, f"unreadable EDF header (not an EDF or BDF file: it starts with {head[:8]!r})")
+        raise TUSZFormatError(path, "unreadable EDF header (not an EDF or BDF file: it starts with "
+                                    f"{head[:8]!r})")
     try:
         header_bytes, n_records, n_signals = int(head[184:192]), int(head[236:244]), int(head[252:256])
         record_s = float(head[244:252])
         with open(path, "rb") as f:
-            f.seek(256); labels = tuple(f.read(16).decode("latin-1").strip() for _ in range(n_signals))
+            f.seek(256)
+            labels = tuple(f.read(16).decode("latin-1").strip() for _ in range(n_signals))
             f.seek(256 + n_signals * 216)  # label 16, transducer 80, dim 8, 4 ranges 32, prefilter 80 = 216 bytes each
             spr = tuple(int(f.read(8)) for _ in range(n_signals))
     except ValueError as e: raise TUSZFormatError(path, f"unreadable {kind} header ({e})")
@@ -303,46 +312,59 @@ def check_edf_size(path:Path|str) -> EdfLayout:
     if n_records == -1:
         n_records, extra = divmod(size - header_bytes, record_bytes)
         if n_records < 1 or extra:
-            raise TUSZFormatError(path, f"header's number of data records is -1 (unknown) and the {size - header_bytes} "
-                                        f"data bytes are not a whole number of {record_bytes}-byte records")
-        warns.append(f"{path.name}: header's number of data records is -1 (unknown); {n_records} inferred from the file size")
+            raise TUSZFormatError(path, "header's number of data records is -1 (unknown) and the "
+                                        f"{size - header_bytes} data bytes are not a whole "
+                                        f"number of {record_bytes}-byte records")
+        warns.append(f"{path.name}: header's number of data records is -1 (unknown); {n_records} "
+                     "inferred from the file size")
     if n_records < 1: raise TUSZFormatError(path, f"header declares {n_records} data records")
     expected = header_bytes + n_records * record_bytes
     if size < expected:
-        raise TUSZFormatError(path, f"truncated: header declares {n_records} data records of {record_bytes} bytes "
-                                    f"({expected} bytes in all) but the file has {size} bytes ({expected - size} missing)")
+        raise TUSZFormatError(path, f"truncated: header declares {n_records} data records of "
+                                    f"{record_bytes} bytes ({expected} bytes in all) but the file "
+                                    f"has {size} bytes ({expected - size} missing)")
     if size > expected:
-        warns.append(f"{path.name}: {size - expected} bytes after the {n_records} data records its header declares "
-                     "(the file is longer than its header says) were ignored")
+        warns.append(f"{path.name}: {size - expected} bytes after the {n_records} data records its "
+                     "header declares (the file is longer than its header says) were ignored")
     discontinuous = head[192:197].decode("latin-1") == f"{kind}+D"
-    return EdfLayout(kind, header_bytes, n_records, record_s, labels, spr, discontinuous, tuple(warns))
+    return EdfLayout(kind, header_bytes, n_records, record_s, labels, spr, discontinuous,
+                     tuple(warns))
 
 # %% ../nbs/00_edf_cache.ipynb #b26cec95
 def record_onsets(path:Path|str, lay:EdfLayout) -> list:
-    "Onset of each data record of an EDF+/BDF+ file (s from the header's start time, as exact fractions)."
+    "Onset of each data record of an EDF+/BDF+ file (s from the header's start time, as fractions)."
     from fractions import Fraction
-    k = next((i for i, l in enumerate(lay.labels) if l in ("EDF Annotations", "BDF Annotations")), None)
-    if k is None: raise TUSZFormatError(path, f"{lay.kind}+D file without an annotation signal: its record onsets are unknown")
+    tals = ("EDF Annotations", "BDF Annotations")
+    k = next((i for i, l in enumerate(lay.labels) if l in tals), None)
+    if k is None:
+        raise TUSZFormatError(path, f"{lay.kind}+D file without an annotation signal: its record "
+                                    "onsets are unknown")
     lo = lay.sample_bytes * sum(lay.spr[:k])
     recs = np.memmap(path, np.uint8, "r", lay.header_bytes, (lay.n_records, lay.record_bytes))
     out = []
     for i, r in enumerate(recs[:, lo:lo + lay.sample_bytes * lay.spr[k]]):
         m = re.match(rb"([+-]\d+(?:\.\d*)?)\x14\x14", r.tobytes())
-        if not m: raise TUSZFormatError(path, f"data record {i} does not start with a time-keeping annotation (+onset)")
+        if not m:
+            raise TUSZFormatError(path, f"data record {i} does not start with a time-keeping "
+                                        "annotation (+onset)")
         out.append(Fraction(m.group(1).decode()))
     return out
 
-def record_starts(path:Path|str, lay:EdfLayout, fs:float) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    "First sample (at `fs`, in recording time) of each data record of an EDF+D file, and the gaps `(start_s, stop_s)` without data."
+def record_starts(path:Path|str, lay:EdfLayout, fs:float
+                 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """First sample (at `fs`, in recording time) of each data record of an EDF+D file, and the gaps
+    `(start_s, stop_s)` without data."""
     from fractions import Fraction
     per_rec, f = round(fs * lay.record_s), Fraction(repr(float(fs)))
     starts, gaps, end = [], [], 0
     for i, t in enumerate(record_onsets(path, lay)):
         k = t * f
         if k.denominator != 1 or k < 0:
-            raise TUSZFormatError(path, f"data record {i} starts at {float(t)} s, not on a sample at {fs:g} Hz at or after 0 s")
-        if k < end: raise TUSZFormatError(path, f"data record {i} starts at {float(t)} s, before data record {i - 1} ends "
-                                                f"({end / fs} s): records overlap")
+            raise TUSZFormatError(path, f"data record {i} starts at {float(t)} s, not on a sample "
+                                        f"at {fs:g} Hz at or after 0 s")
+        if k < end:
+            raise TUSZFormatError(path, f"data record {i} starts at {float(t)} s, before data "
+                                        f"record {i - 1} ends ({end / fs} s): records overlap")
         if k > end: gaps.append((end / fs, int(k) / fs))
         starts.append(int(k)); end = int(k) + per_rec
     return np.array(starts, np.int64), gaps
@@ -350,30 +372,32 @@ def record_starts(path:Path|str, lay:EdfLayout, fs:float) -> tuple[np.ndarray, l
 # %% ../nbs/00_edf_cache.ipynb #cab3ec8a
 @dataclass
 class RawEEG:
-    "19-channel EEG in `CHANNELS` order at the recording's own rate, sample index = recording time x fs."
+    "19-channel EEG in `CHANNELS` order at the recording's own rate; sample index = time x fs."
     data: np.ndarray # (19, n) float64, physical units; zeros in gaps
     fs: float
     channel_map: dict # electrode -> source label
     filled: dict # electrode -> how it was filled
-    gaps: list = field(default_factory=list) # (start_s, stop_s) without data (between the records of an EDF+D)
-    warnings: list = field(default_factory=list) # what was repaired on reading, each naming the file
+    gaps: list = field(default_factory=list) # (start_s, stop_s) without data (EDF+D)
+    warnings: list = field(default_factory=list) # repairs made on reading, each naming the file
     @property
     def duration(self): return self.data.shape[1] / self.fs
 
 def read_eeg(path:Path|str, # an EDF or BDF file
              missing:str="interpolate", # policy for missing Fz/Pz: one of `MISSING_POLICIES`
             ) -> RawEEG:
-    """Read the 19 `CHANNELS` of an EDF/BDF (EDF+D records placed at their onsets, gaps zero and listed), validating
-    its size (`check_edf_size`) and applying the missing-channel policy (`map_channels`, `fill_missing`)."""
+    """Read the 19 `CHANNELS` of an EDF/BDF (EDF+D records placed at their onsets, gaps zero and
+    listed), validating its size (`check_edf_size`) and applying the missing-channel policy
+    (`map_channels`, `fill_missing`)."""
     import edfio
     path = Path(path)
     if missing not in MISSING_POLICIES: raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
     lay = check_edf_size(path)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # edfio's notes on the record count: `check_edf_size` decided and recorded them
+            warnings.simplefilter("ignore")  # record-count notes: `check_edf_size` decided them
             edf = (edfio.read_bdf if lay.kind == "BDF" else edfio.read_edf)(path)
-    except Exception as e: raise TUSZFormatError(path, f"{lay.kind} could not be read: {type(e).__name__}: {e}")
+    except Exception as e:
+        raise TUSZFormatError(path, f"{lay.kind} could not be read: {type(e).__name__}: {e}")
     sigs = edf.signals
     idx = map_channels([s.label for s in sigs], path, missing)
     rates = {c: sigs[i].sampling_frequency for c, i in idx.items()}
@@ -389,12 +413,14 @@ def read_eeg(path:Path|str, # an EDF or BDF file
         placed[:, (starts[:, None] + np.arange(per_rec)).ravel()] = data
         data = placed
     filled = fill_missing(data, set(idx), missing)
-    return RawEEG(data, fs, {c: sigs[i].label for c, i in idx.items()}, filled, gaps, list(lay.warnings))
+    labels = {c: sigs[i].label for c, i in idx.items()}
+    return RawEEG(data, fs, labels, filled, gaps, list(lay.warnings))
 
 # %% ../nbs/00_edf_cache.ipynb #063565b7
-CACHE_FORMAT = 3 # bump when the on-disk layout changes (2: entry files named from the full file name, source identities;
-                 # 3: int8 labels, MASKED_LABEL where a recording has no data)
-MASKED_LABEL = -1 # label of samples without data (EDF+D gaps); the sampler's PAD_LABEL, so no loss or score counts them
+# bump CACHE_FORMAT when the on-disk layout changes (2: entry files named from the full file name,
+# source identities; 3: int8 labels, MASKED_LABEL where a recording has no data)
+CACHE_FORMAT = 3
+MASKED_LABEL = -1 # label of samples without data (EDF+D gaps): the sampler's PAD_LABEL
 
 @dataclass(frozen=True)
 class PrepParams:
@@ -416,15 +442,15 @@ class PrepParams:
 # %% ../nbs/00_edf_cache.ipynb #ffbb8bd7
 def recorded_mask(gaps:list[tuple[float, float]], # `(start_s, stop_s)` without data
                   n:int, fs:float) -> np.ndarray:
-    "Boolean `(n,)`: True where sample `i` (time `i / fs`) has data, False in a gap (the rule of `sample_labels`)."
+    "Boolean `(n,)`: True where sample `i` (time `i / fs`) has data, False in a gap."
     return sample_labels(gaps, n, fs) == 0
 
 def preprocess(raw:RawEEG, # 19-channel EEG from `read_eeg`
                p:PrepParams=PrepParams(), # preprocessing parameters
               ) -> tuple[np.ndarray, list[str]]:
-    """Resample, filter, normalise and clip `raw`; return the `(19, n)` array in `p.dtype` and the flat channels.
-    Each stretch between gaps is resampled and filtered on its own (no ringing from a gap's edges); the normalisation
-    statistics come from samples with data; gaps stay zero."""
+    """Resample, filter, normalise and clip `raw`; return the `(19, n)` array in `p.dtype` and the
+    flat channels. Each stretch between gaps is resampled and filtered on its own (no ringing from
+    a gap's edges); the normalisation statistics come from samples with data; gaps stay zero."""
     from fractions import Fraction
     r = Fraction(p.fs) / Fraction(raw.fs).limit_denominator(1000)
     sos = signal.butter(p.filter_order, p.band, btype="bandpass", fs=p.fs, output="sos")
@@ -439,7 +465,8 @@ def preprocess(raw:RawEEG, # 19-channel EEG from `read_eeg`
         lo = math.ceil(a * r); hi = min(lo + seg.shape[1], n)
         x[:, lo:hi] = signal.sosfiltfilt(sos, seg, axis=1)[:, :hi - lo]
     valid = recorded_mask(raw.gaps, n, p.fs)
-    q25, med, q75 = np.percentile(x[:, np.flatnonzero(valid)[::4]], [25, 50, 75], axis=1, keepdims=True)
+    every4 = np.flatnonzero(valid)[::4]
+    q25, med, q75 = np.percentile(x[:, every4], [25, 50, 75], axis=1, keepdims=True)
     scale = (q75 - q25) / 1.349
     flat = scale[:, 0] <= 1e-6 * scale.max()
     if flat.all(): raise ValueError("every channel is flat")
@@ -499,8 +526,8 @@ def cache_recording(rec:Recording, # the recording to cache
                     data_dir:Path|str|None=None, # corpus root, to record the source path relative to it
                    ) -> dict:
     """Preprocess one recording and write its cache entry; return the entry's metadata.
-    Labels are `MASKED_LABEL` where the recording has no data (`meta['gaps']`, in recording time; `recorded_s`
-    excludes them). A failed write raises `CacheWriteError`."""
+    Labels are `MASKED_LABEL` where the recording has no data (`meta['gaps']`, in recording time;
+    `recorded_s` excludes them). A failed write raises `CacheWriteError`."""
     t0 = time.time()
     sources = {k: source_identity(f) for k, f in rec.sources.items()}  # before reading: a file changed mid-build is stale next time
     raw = read_eeg(rec.edf, p.missing)
@@ -524,17 +551,19 @@ def cache_recording(rec:Recording, # the recording to cache
                 channel_map=raw.channel_map, filled_channels=raw.filled, flat_channels=flat,
                 seizures=[[s, e] for s, e in seizures], n_seizure_samples=int((y == 1).sum()),
                 prep=asdict(p), prep_hash=p.hash, format=CACHE_FORMAT, package_version=seizure_nb.__version__,
-                warnings=raw.warnings + warns, built_at=time.time(), build_s=round(time.time() - t0, 3))
+                warnings=raw.warnings + warns, built_at=time.time(),
+                build_s=round(time.time() - t0, 3))
     paths = entry_paths(cache_dir, rec.split, rec.rec_id)
     try:
         write_npy(paths["data"], x); write_npy(paths["labels"], y); write_json(paths["meta"], meta)
     except OSError as e:
-        raise CacheWriteError(f"{paths['data'].parent}: cannot write cache entry {rec.rec_id} ({e.strerror or e}); "
-                              f"{free_bytes(cache_dir) / 2**30:.2f} GiB free there") from e
+        raise CacheWriteError(f"{paths['data'].parent}: cannot write cache entry {rec.rec_id} "
+                              f"({e.strerror or e}); {free_bytes(cache_dir) / 2**30:.2f} GiB free "
+                              "there") from e
     return meta
 
 class CacheWriteError(RuntimeError):
-    "Writing into the cache failed (a full disk, a lost mount): the cache's fault, not the recording's, so a build stops."
+    "A write into the cache failed (full disk, lost mount): not the recording's fault; builds stop."
 
 # %% ../nbs/00_edf_cache.ipynb #63a41956
 class StaleCacheError(RuntimeError):
@@ -639,8 +668,8 @@ def failure_entry(rec:Recording, # the recording that failed
                   e:Exception, # what it raised
                   data_dir:Path|str, # corpus root, for paths relative to it
                  ) -> dict:
-    "The ledger entry of a failed recording; `file` is the file at fault (the EDF or its annotation file)."
-    rel = lambda f: str(Path(f).relative_to(data_dir)) if Path(f).is_relative_to(data_dir) else str(f)
+    "The ledger entry of a failed recording; `file` is the file at fault (EDF or annotation)."
+    rel = lambda f: str(Path(f).relative_to(data_dir) if Path(f).is_relative_to(data_dir) else f)
     at_fault = e.path if isinstance(e, TUSZFormatError) else rec.edf
     return {"source": rel(rec.edf), "file": rel(at_fault), "split": rec.split, "rec_id": rec.rec_id,
             "error": f"{type(e).__name__}: {e}"}
@@ -655,21 +684,23 @@ def free_bytes(path:Path|str) -> int: return shutil.disk_usage(path).free
 def entry_bytes(edf:Path|str, # a source EDF
                 p:PrepParams=PrepParams(),
                ) -> int:
-    "Bytes of the cache entry of `edf`, estimated from its header: seconds x `p.fs` x (19 x dtype + 1 label byte)."
+    "Bytes of `edf`'s cache entry from its header: seconds x `p.fs` x (19 x dtype + 1 label byte)."
     lay = check_edf_size(edf)
-    return int(lay.n_records * lay.record_s * p.fs * (len(CHANNELS) * np.dtype(p.dtype).itemsize + 1)) + 8192
+    per_sample = len(CHANNELS) * np.dtype(p.dtype).itemsize + 1
+    return int(lay.n_records * lay.record_s * p.fs * per_sample) + 8192
 
 def check_free_space(cache_dir:Path, # where the entries go
                      todo:list[Recording], p:PrepParams):
-    "Raise, naming `cache_dir` and its free space, when the entries to build would not fit (files with unreadable headers count 0)."
+    """Raise `CacheWriteError`, naming `cache_dir` and its free space, when the entries to build
+    would not fit (a file with an unreadable header counts 0 bytes: it fails in the build)."""
     def size(r):
         try: return entry_bytes(r.edf, p)
-        except (TUSZFormatError, OSError): return 0  # it fails in the build, with its reason in the ledger
+        except (TUSZFormatError, OSError): return 0
     need, free = sum(size(r) for r in todo), free_bytes(cache_dir)
     if need > free:
         raise CacheWriteError(f"{cache_dir}: the {len(todo)} entries to build need about "
-                                            f"{need / 2**30:.2f} GiB, {free / 2**30:.2f} GiB free there; free space "
-                              "or choose another cache directory")
+                              f"{need / 2**30:.2f} GiB, {free / 2**30:.2f} GiB free there; "
+                              "free space or choose another cache directory")
 
 def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
                 cache_dir:Path|str, # where entries, the ledger and the summary go
@@ -677,11 +708,12 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
                 workers:int=1, # worker processes; 1 builds in this process
                 verify:bool=False, # hash every EDF to find changes that kept size and time
                 recordings:list[Recording]|None=None, # default: `find_recordings(data_dir)`
-                corpus:str|None=None, # release, e.g. "tusz-v2.0.3"; default: from the data directory's name
+                corpus:str|None=None, # release, e.g. "tusz-v2.0.3"; default: from the data path
                ) -> dict:
-    """Build (or resume) the cache of a corpus; return a summary and write it to `cache_dir/summary.json`.
-    Raises `CacheWriteError` (naming `cache_dir` and its free space) before any work when the entries would not fit,
-    and stops at the first failed write into the cache, keeping every finished entry."""
+    """Build (or resume) the cache of a corpus; return a summary and write it to
+    `cache_dir/summary.json`. Raises `CacheWriteError` (naming `cache_dir` and its free space)
+    before any work when the entries would not fit, and at the first failed write into the cache,
+    keeping every finished entry."""
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
     recs = recordings if recordings is not None else find_recordings(data_dir)
     _check_writable(cache_dir)
@@ -694,7 +726,8 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
     def note(rec, meta, failure):
         if failure:
             failures.append(failure)
-            log("CACHE", f"FAILED {Path(failure['file']).name}: {failure['error']}", logging.WARNING)
+            log("CACHE", f"FAILED {Path(failure['file']).name}: {failure['error']}",
+                logging.WARNING)
     bar = progress(total=len(todo), desc="[CACHE] build", unit="rec", disable=not todo)
     try:
         if workers <= 1:
@@ -710,7 +743,8 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
     except CacheWriteError as e:
         bar.close()
         raise CacheWriteError(f"{e}; build stopped, {bar.n} of {len(todo)} recordings done and "
-                              "every finished entry kept: free space and rerun build-cache to resume") from None
+                              "every finished entry kept: free space and rerun build-cache to "
+                              "resume") from None
     bar.close()
     return finish_build(cache_dir, p, recs, failures, len(todo), corpus)
 
@@ -730,8 +764,9 @@ def prune_cache(cache_dir:Path|str, keep:dict[str, set]) -> list[str]:
             if tmp.match(f.name): f.unlink(); removed.append(str(f.relative_to(cache_dir)))
     return removed
 
-def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failures:list[dict], attempted:int,
-                 corpus:str|None=None, # the release; default: from the recordings' paths (`corpus_identity`)
+def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failures:list[dict],
+                 attempted:int,
+                 corpus:str|None=None, # the release; default: from the paths (`corpus_identity`)
                 ) -> dict:
     "Prune what is not current, write the failure ledger and `summary.json` of a build (also used by the Modal fan-out)."
     cache_dir = Path(cache_dir)
@@ -745,8 +780,8 @@ def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failure
         log("CACHE", f"removed {len(leftovers)} leftover file(s) of interrupted writes or an older cache layout, e.g. {leftovers[0]}")
     write_json(cache_dir / "failures.json", failures)
     summary = summarize_cache(list(current.values()), p)
-    summary |= {"failed": len(failures), "built": attempted - len(failures), "removed": len(entries),
-                "corpus": corpus_identity(recs, corpus)}
+    summary |= {"failed": len(failures), "built": attempted - len(failures),
+                "removed": len(entries), "corpus": corpus_identity(recs, corpus)}
     write_json(cache_dir / "summary.json", summary)
     return summary
 
@@ -763,7 +798,8 @@ def corpus_identity(recs:list[Recording], # the recordings of a corpus
         parts = r.edf.parts
         k = max(i for i, q in enumerate(parts[:-1]) if q == r.split)
         lines.append(f"{'/'.join(parts[k:])}\t{r.edf.stat().st_size}")
-    found = next((q for r in recs[:1] for q in reversed(r.edf.parts[:-1]) if re.fullmatch(r"v\d+\.\d+\.\d+", q)), None)
+    release = lambda q: re.fullmatch(r"v\d+\.\d+\.\d+", q)
+    found = next((q for r in recs[:1] for q in reversed(r.edf.parts[:-1]) if release(q)), None)
     return {"release": corpus or (f"tusz-{found}" if found else "unknown"), "files": len(recs),
             "file_list_hash": hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]}
 
@@ -785,7 +821,8 @@ def format_summary(s:dict) -> str:
     if "failed" in s:
         seen = " (see failures.json)" if s["failed"] else ""
         rows.append(f"built {s['built']}, failed {s['failed']}{seen}, removed {s['removed']}")
-    if "corpus" in s: rows.append(f"corpus {s['corpus']['release']}, file list {s['corpus']['file_list_hash']}")
+    if "corpus" in s:
+        rows.append(f"corpus {s['corpus']['release']}, file list {s['corpus']['file_list_hash']}")
     return "\n".join(rows)
 
 # %% ../nbs/00_edf_cache.ipynb #c1acd9ac
@@ -804,12 +841,14 @@ def to_mne(data:np.ndarray|RawEEG, # (19, n) in `CHANNELS` order, µV (or normal
     if len(seizures): raw.set_annotations(mne.Annotations([s for s, _ in seizures], [e - s for s, e in seizures], "seizure"))
     return raw
 
-def from_mne(raw, # an MNE Raw: 10-20 names (`to_mne`) or EDF labels (`EEG FP1-REF`, read straight from a TUSZ EDF)
+def from_mne(raw, # an MNE Raw: 10-20 names (`to_mne`) or a TUSZ EDF's labels (`EEG FP1-REF`)
              missing:str="interpolate", # policy for missing Fz/Pz: one of `MISSING_POLICIES`
             ) -> tuple[np.ndarray, float, list[tuple[float, float]]]:
-    """`(data, fs, seizures)` of an MNE Raw: data (19, n) in µV in `CHANNELS` order, channels mapped as `read_eeg`
-    maps EDF labels (`map_channels`, `fill_missing`), seizures from its "seizure" annotations."""
-    idx = map_channels(raw.ch_names, raw.filenames[0] if raw.filenames and raw.filenames[0] else "<mne raw>", missing)
+    """`(data, fs, seizures)` of an MNE Raw: data (19, n) in µV in `CHANNELS` order, channels mapped
+    as `read_eeg` maps EDF labels (`map_channels`, `fill_missing`), seizures from its "seizure"
+    annotations."""
+    source = raw.filenames[0] if raw.filenames and raw.filenames[0] else "<mne raw>"
+    idx = map_channels(raw.ch_names, source, missing)
     data = np.zeros((len(CHANNELS), raw.n_times))
     data[[CHANNELS.index(c) for c in idx]] = raw.get_data(picks=list(idx.values())) * 1e6
     fill_missing(data, set(idx), missing)

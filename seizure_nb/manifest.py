@@ -8,7 +8,8 @@ import hashlib, io, json, os
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
-from .edf_cache import SPLITS, ENTRY_SUFFIXES, MASKED_LABEL, PrepParams, read_meta, entry_paths, atomic_write, check_patients, patient_id, log
+from .edf_cache import (SPLITS, ENTRY_SUFFIXES, MASKED_LABEL, PrepParams, read_meta,
+                                  entry_paths, atomic_write, check_patients, patient_id, log)
 
 # %% auto #0
 __all__ = ['CLASSES', 'CORPUS_FILES', 'window_starts', 'window_fractions', 'window_data', 'window_classes', 'Manifest',
@@ -28,15 +29,16 @@ def window_starts(n:int, # samples in the recording
     starts = np.arange(0, n - window + 1, stride, dtype=np.int64)
     return starts if starts[-1] == n - window else np.append(starts, n - window)
 
-def window_fractions(labels:np.ndarray, # per-sample labels: 0, 1, or -1 (`MASKED_LABEL`: no data, an EDF+D gap)
+def window_fractions(labels:np.ndarray, # per-sample 0, 1, or `MASKED_LABEL` (-1: no data)
                      starts:np.ndarray, window:int) -> np.ndarray:
-    "Seizure fraction of each window over its samples with data (a window may run past the end or over a gap)."
+    "Seizure fraction of each window over its samples with data (not past the end, not in a gap)."
     seiz = np.concatenate([[0], np.cumsum(labels == 1, dtype=np.int64)])
     ends = np.minimum(starts + window, len(labels))
-    return ((seiz[ends] - seiz[starts]) / np.maximum(window_data(labels, starts, window), 1)).astype(np.float32)
+    data = np.maximum(window_data(labels, starts, window), 1)
+    return ((seiz[ends] - seiz[starts]) / data).astype(np.float32)
 
 def window_data(labels:np.ndarray, starts:np.ndarray, window:int) -> np.ndarray:
-    "Samples with data (label not `MASKED_LABEL`) in each window; windows with none are left out of a manifest."
+    "Samples with data (label not `MASKED_LABEL`) in each window; manifests skip windows with none."
     ok = np.concatenate([[0], np.cumsum(labels != MASKED_LABEL, dtype=np.int64)])
     return ok[np.minimum(starts + window, len(labels))] - ok[starts]
 
@@ -56,7 +58,7 @@ class Manifest:
     cls: np.ndarray # (N,) uint8 class, see `CLASSES`
     params: dict # window, stride (samples), full_threshold, prep_hash
     source_hash: str # fingerprint of the cache entries and params
-    corpus: dict = field(default_factory=dict) # release, files and file-list hash of the corpus (`cache_corpus`)
+    corpus: dict = field(default_factory=dict) # release, files, file-list hash (`cache_corpus`)
 
     def __len__(self): return len(self.start)
     @property
@@ -65,7 +67,8 @@ class Manifest:
     def counts(self) -> dict: return {c: int((self.cls == i).sum()) for i, c in enumerate(CLASSES)}
 
     def save(self, path:Path|str):
-        header = {k: getattr(self, k) for k in ("split", "recordings", "params", "source_hash", "corpus")}
+        keys = ("split", "recordings", "params", "source_hash", "corpus")
+        header = {k: getattr(self, k) for k in keys}
         def write(f): np.savez(f, rec=self.rec, start=self.start, frac=self.frac, cls=self.cls, header=np.array(json.dumps(header)))
         atomic_write(path, write)
 
@@ -81,11 +84,11 @@ def manifest_params(prep:PrepParams=PrepParams(), window_s:float=60.0, stride_s:
                 full_threshold=full_threshold, prep_hash=prep.hash)
 
 def cache_corpus(cache_dir:Path|str) -> dict:
-    """The corpus a cache was built from, from its `summary.json`: `release` (e.g. "tusz-v2.0.3" or "unknown"), `files`
-    and `file_list_hash` (`edf_cache.corpus_identity`); `{"release": "unknown"}` for a cache without a summary.
-    Checkpoints and reports record it next to the data hash."""
-    f = Path(cache_dir) / "summary.json"
-    return json.loads(f.read_text()).get("corpus", {"release": "unknown"}) if f.exists() else {"release": "unknown"}
+    """The corpus a cache was built from, from its `summary.json`: `release` (e.g. "tusz-v2.0.3" or
+    "unknown"), `files` and `file_list_hash` (`edf_cache.corpus_identity`); `{"release": "unknown"}`
+    for a cache without a summary. Checkpoints and reports record it next to the data hash."""
+    f, unknown = Path(cache_dir) / "summary.json", {"release": "unknown"}
+    return json.loads(f.read_text()).get("corpus", unknown) if f.exists() else unknown
 
 def split_entries(cache_dir:Path|str, split:str) -> list[str]:
     "Names of the cache entries of `split`, sorted."
@@ -110,13 +113,14 @@ def build_manifest(cache_dir:Path|str, # cache root written by `build_cache`
     for i, m in enumerate(metas):
         labels = np.load(entry_paths(cache_dir, split, m["rec_id"])["labels"], mmap_mode="r")
         s = window_starts(len(labels), w, st)
-        s = s[window_data(labels, s, w) > 0]  # a window wholly inside a gap has nothing to train or score on
+        s = s[window_data(labels, s, w) > 0]  # a window wholly inside a gap has nothing to learn
         short += len(labels) < w
         rec.append(np.full(len(s), i, np.int32)); start.append(s); frac.append(window_fractions(labels, s, w))
     cat = lambda a, dt: np.concatenate(a).astype(dt) if a else np.zeros(0, dt)
     frac = cat(frac, np.float32)
     m = Manifest(split, [m["rec_id"] for m in metas], cat(rec, np.int32), cat(start, np.int64), frac,
-                 window_classes(frac, params["full_threshold"]), params, fp, cache_corpus(cache_dir))
+                 window_classes(frac, params["full_threshold"]), params, fp,
+                 cache_corpus(cache_dir))
     log("DATA", f"{split}: {len(metas)} recordings ({short} shorter than a window, padded), {len(m)} windows, {m.counts}")
     return m
 
@@ -167,19 +171,22 @@ def scan_cache(cache_dir:Path|str, params:dict|None=None,
     check_patients({s: {patient_id(r) for r in ids} for s, ids in entries.items()}, cache_dir)
     return {s: load_manifest(cache_dir, s, params) for s in SPLITS if entries[s]}
 
-# EDF files per split of each TUSZ release whose counts are documented. v2.0.3: the release's statistics
-# (isip.piconepress.com/projects/nedc/data/tuh_eeg/tuh_eeg_seizure/v2.0.3/AAREADME.txt, as copied into DESIGN.md);
-# its 2025-04/2025-06 fixes (corrupted files replaced, one long file split into parts) may move these by a file or two.
-# v2.0.4-v2.0.6 (v2.0.6 is current, about 8,140 recordings): no per-split counts could be found in a citable source,
-# so none are listed; `check_counts` says so instead of comparing against guesses.
+# EDF files per split of each TUSZ release whose counts are documented. v2.0.3: the release's
+# statistics (isip.piconepress.com/projects/nedc/data/tuh_eeg/tuh_eeg_seizure/v2.0.3/AAREADME.txt,
+# as copied into DESIGN.md); its 2025-04/2025-06 fixes (corrupted files replaced, one long file
+# split into parts) may move these by a file or two. v2.0.4-v2.0.6 (v2.0.6 is current, about 8,140
+# recordings): no per-split counts were found in a citable source, so none are listed and
+# `check_counts` says so instead of comparing against guesses.
 CORPUS_FILES = {"tusz-v2.0.3": {"train": 4664, "dev": 1832, "eval": 865}}
 
 def check_counts(counts:dict[str, int], # files (recordings) per split
                  corpus:str|None, # a key of `CORPUS_FILES`; None or unknown: nothing to compare
                 ) -> list[str]:
-    "One warning per split whose file count differs from the documented count of `corpus`, or one saying there is none."
+    """One warning per split whose file count differs from the documented count of `corpus`, or one
+    saying there are no documented counts."""
     if corpus and corpus not in CORPUS_FILES:
-        return [f"{corpus}: no documented file counts to compare with (known: {', '.join(CORPUS_FILES)})"]
+        known = ", ".join(CORPUS_FILES)
+        return [f"{corpus}: no documented file counts to compare with (known: {known})"]
     expected = CORPUS_FILES.get(corpus or "", {})
     return [f"{s}: {counts.get(s, 0)} files, {corpus} has {n}" for s, n in expected.items() if counts.get(s, 0) != n]
 
