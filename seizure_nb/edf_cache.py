@@ -789,10 +789,11 @@ def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failure
 def corpus_identity(recs:list[Recording], # the recordings of a corpus
                     corpus:str|None=None, # its release, e.g. "tusz-v2.0.3"; default: from the paths
                    ) -> dict:
-    """`release`: `corpus`, else `tusz-vX.Y.Z` from a `vX.Y.Z` directory above the EDFs (TUSZ unpacks as
-    `tuh_eeg_seizure/v2.0.3/edf/...`), else "unknown". `file_list_hash`: SHA-256 (16 hex digits) over the sorted lines
-    `path<TAB>bytes` of every EDF, the path taken from its split directory on (`train/aaaaaaac/.../x.edf`), so the same
-    files give the same hash wherever the corpus is mounted."""
+    """`release`: `corpus`, else `tusz-vX.Y.Z` from a `vX.Y.Z` directory above the EDFs (TUSZ
+    unpacks as `tuh_eeg_seizure/v2.0.3/edf/...`), else "unknown". `file_list_hash`: SHA-256 (16 hex
+    digits) over the sorted lines `path<TAB>bytes` of every EDF, the path taken from its split
+    directory on (`train/aaaaaaac/.../x.edf`), so the same files give the same hash wherever the
+    corpus is mounted."""
     lines = []
     for r in recs:
         parts = r.edf.parts
