@@ -296,6 +296,8 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
 
 Split reported: **{s}** ({metrics['recordings']} recordings, {metrics['hours']:.2f} h, {metrics['seizures']} seizures, {metrics['szcore']['per_subject']['subjects']} subjects).
 False alarms are counted per event and divided by the total duration of the recordings (FA per 24 h of recording).
+OVERLAP and TAES are scored as NEDC eval v6.0.0 scores them; SzCORE as the official pipeline (esl-epfl's
+szcore-evaluation) scores it: events cut to whole seconds (1 Hz masks), then `timescoring`'s event scoring.
 Post-processing was tuned on dev; nothing below was chosen on {s}.
 
 | {s} split | model | baseline (line length + band power) |

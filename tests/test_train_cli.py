@@ -29,6 +29,7 @@ def test_demo_trains_a_model_that_beats_chance(demo):
     assert m["baseline"]["overlap"]["how"].startswith("NEDC v6.0.0 OVERLAP")
     report = (out / "run/report.md").read_text()
     assert "![events](eval/events.png)" in report and "baseline" in report and "mean over subjects" in report
+    assert "szcore-evaluation" in report and "whole seconds" in m["szcore"]["pooled"]["how"]
     hyps = sorted((out / "run/eval/hyp").glob("*.csv_bi"))
     assert len(hyps) == m["recordings"] == 6
     for f in ("report.md", "curves.png", "window.png", "eval/events.png", "best.pt", "last.pt", "config.yaml"):
