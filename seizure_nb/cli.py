@@ -184,7 +184,8 @@ def parser() -> argparse.ArgumentParser:
     p = add("predict", "detect seizures in EDF files (no annotations needed)")
     p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
     p.add_argument("edfs", nargs="+", type=Path, help="EDF files")
-    p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF"); p.set_defaults(fn=cmd_predict)
+    p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF, at the EDF's path relative to the "
+                   "folder all EDFs share (a/X.edf b/X.edf give OUT/a/X.csv_bi OUT/b/X.csv_bi)"); p.set_defaults(fn=cmd_predict)
     p = add("demo", "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
     p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")
     p.add_argument("--workers", type=int, default=2, help="cache build processes")

@@ -16,7 +16,7 @@ from .inference import (PostProcessing, detect_events, stitch, overlap_score, sc
 # %% auto #0
 __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'HEADLINE', 'REPORT_ROWS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci',
            'second_features', 'LineLengthBaseline', 'evaluate_split', 'plot_fa_curve', 'plot_timelines',
-           'evaluate_checkpoint', 'predict_edfs', 'write_report']
+           'evaluate_checkpoint', 'predict_edfs', 'prediction_paths', 'write_report']
 
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
@@ -219,30 +219,48 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
     return metrics
 
 def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu") -> tuple[list[Path], dict[str, str]]:
-    "Seizure events of unannotated EDFs, one `.csv_bi` per file in `out_dir`; returns the files written and `{edf: error}` of those that failed."
+    "Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`; returns the files written and `{edf: error}` of those that failed."
     import torch
     from seizure_nb.edf_cache import read_eeg, preprocess
     from seizure_nb.manifest import window_starts
     from seizure_nb.sampler import cut_window
+    root, dests = prediction_paths(edfs, out_dir)  # colliding names refused before any work
+    log("EVAL", f"{len(dests)} EDF file(s): each .csv_bi goes under {out_dir} at its EDF's path relative to {root}")
     model, cfg = load_model(checkpoint, device)
     ppf = Path(checkpoint).parent / "postprocessing.json"
     pp = PostProcessing(**json.loads(ppf.read_text())) if ppf.exists() else PostProcessing()
     p, mp, bs = cfg.data.prep, cfg.data.manifest_params, cfg.train.batch_size
-    def predict_one(edf:Path) -> Path:
+    def predict_one(edf:Path, dest:Path) -> Path:
         x, _ = preprocess(read_eeg(edf, p.missing), p)
         starts = window_starts(x.shape[1], mp["window"], mp["stride"])  # one padded window when shorter than a window
         with torch.no_grad():
             probs = [per_second_probs(model(torch.stack([cut_window(x, s, mp["window"])[0] for s in starts[i:i + bs]]).to(device)), p.fs).cpu().numpy()
                      for i in range(0, len(starts), bs)]
         events = detect_events(stitch(np.concatenate(probs), starts // p.fs, x.shape[1] // p.fs), pp)
-        return write_annotations(Path(out_dir) / f"{edf.stem}.csv_bi", binary_events(events, x.shape[1] / p.fs), x.shape[1] / p.fs, edf.stem)
+        return write_annotations(dest, binary_events(events, x.shape[1] / p.fs), x.shape[1] / p.fs, edf.stem)
     outs, failed = [], {}
-    for edf in map(Path, edfs):
-        try: outs.append(predict_one(edf))
+    for edf, dest in dests.items():
+        try: outs.append(predict_one(edf, dest))
         except Exception as e:
             failed[str(edf)] = f"{type(e).__name__}: {e}"
             log("EVAL", f"FAILED {edf}: {failed[str(edf)]}")
     return outs, failed
+
+# %% ../nbs/05_eval.ipynb #496f4bb0
+def prediction_paths(edfs:list, # EDF paths as given
+                     out_dir:Path|str, # where the `.csv_bi` files go
+                    ) -> tuple[Path, dict[Path, Path]]:
+    "The inputs' common folder and `{edf: csv_bi}`: each EDF's path relative to that folder, mirrored under `out_dir`; raises naming both EDFs when two would still share an output (`X.edf` and `X.EDF`)."
+    srcs = {}
+    for e in edfs: srcs.setdefault(Path(os.path.abspath(e)), Path(e))  # a file listed twice is predicted once
+    if not srcs: return Path(out_dir), {}
+    root = Path(os.path.commonpath([p.parent for p in srcs]))
+    dests, seen = {}, {}
+    for a, e in srcs.items():
+        d = Path(out_dir) / a.relative_to(root).with_suffix(".csv_bi")
+        if d in seen: raise ValueError(f"{seen[d]} and {e} would both be written to {d}: rename one (nothing was predicted)")
+        dests[e] = d; seen[d] = e
+    return root, dests
 
 # %% ../nbs/05_eval.ipynb #e1ab1144
 def _fmt(v, spec:str=".3f") -> str: return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else format(v, spec)
@@ -296,6 +314,8 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
 
 Split reported: **{s}** ({metrics['recordings']} recordings, {metrics['hours']:.2f} h, {metrics['seizures']} seizures, {metrics['szcore']['per_subject']['subjects']} subjects).
 False alarms are counted per event and divided by the total duration of the recordings (FA per 24 h of recording).
+OVERLAP and TAES are scored as NEDC eval v6.0.0 scores them; SzCORE as the official pipeline (esl-epfl's
+szcore-evaluation) scores it: events cut to whole seconds (1 Hz masks), then `timescoring`'s event scoring.
 Post-processing was tuned on dev; nothing below was chosen on {s}.
 
 | {s} split | model | baseline (line length + band power) |

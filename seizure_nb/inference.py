@@ -17,12 +17,12 @@ from .sampler import PAD_LABEL, WindowDataset
 from .model import DualStreamMamba, ModelConfig
 
 # %% auto #0
-__all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'THRESHOLDS', 'DataConfig', 'TrainConfig', 'LogConfig', 'Config',
-           'from_dict', 'load_config', 'resolve_paths', 'config_dict', 'save_checkpoint', 'load_checkpoint',
+__all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'SZCORE_HOW', 'THRESHOLDS', 'DataConfig', 'TrainConfig', 'LogConfig',
+           'Config', 'from_dict', 'load_config', 'resolve_paths', 'config_dict', 'save_checkpoint', 'load_checkpoint',
            'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows',
            'auroc', 'average_precision', 'stitch', 'PostProcessing', 'detect_events', 'check_events', 'overlap_score',
-           'taes_score', 'szcore_score', 'check_traces', 'score_recordings', 'at_threshold', 'fa_curve', 'best_at_fa',
-           'reference_events', 'traces_from_windows', 'recording_traces']
+           'taes_score', 'szcore_mask', 'szcore_score', 'check_traces', 'score_recordings', 'at_threshold', 'fa_curve',
+           'best_at_fa', 'reference_events', 'traces_from_windows', 'recording_traces']
 
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
@@ -247,7 +247,7 @@ def _runs(mask:np.ndarray) -> list[tuple[int, int]]:
 
 def detect_events(trace:np.ndarray, # 1 Hz probabilities (NaN: no output)
                   pp:PostProcessing=PostProcessing()) -> list[tuple[float, float]]:
-    "Seizure events `(start_s, stop_s)` from a 1 Hz probability trace."
+    "Seizure events `(start_s, stop_s)` from a 1 Hz probability trace, each of positive length, sorted, none overlapping."
     p = np.nan_to_num(trace, nan=0.0)
     low = pp.threshold if pp.low is None else pp.low
     events = [(s, e) for s, e in _runs(p >= low) if (p[s:e] >= pp.threshold).any()]
@@ -259,7 +259,7 @@ def detect_events(trace:np.ndarray, # 1 Hz probabilities (NaN: no output)
     for s, e in merged:
         if e - s < pp.min_duration: continue
         while e - s > pp.max_duration: out.append((float(s), float(s + pp.max_duration))); s += pp.max_duration
-        out.append((float(s), float(e)))
+        if s < e: out.append((float(s), float(e)))  # float steps of the split can land exactly on the end
     return out
 
 # %% ../nbs/03a_inference.ipynb #cdcc25bd
@@ -328,13 +328,25 @@ def taes_score(ref:list, hyp:list, duration_s:float|None=None) -> dict:
     return {"ref": len(ref), "hit": hit, "miss": miss + sum(ref_free), "fa": fa + sum(hyp_free)}
 
 # %% ../nbs/03a_inference.ipynb #61ed9183
+def _tsv(x:float) -> float: return float(f"{x:.2f}")  # a time as epilepsy2bids writes it to a TSV and reads it back
+
+def szcore_mask(events:list, # `(start_s, stop_s)` pairs
+                duration_s:float, # recording length (s)
+               ) -> np.ndarray:
+    "Boolean 1 Hz mask `(int(duration),)` of `events` as szcore-evaluation builds it: `[int(onset), int(onset + duration))` per event."
+    n = int(_tsv(duration_s))
+    if n < 1: raise ValueError(f"SzCORE scores whole seconds: a recording of {duration_s} s has none")
+    mask = np.zeros(n, dtype=bool)
+    for s, e in events:
+        onset = _tsv(s); mask[int(onset):int(onset + _tsv(e - s))] = True
+    return mask
+
 def szcore_score(ref:list, hyp:list, duration_s:float) -> dict:
-    "SzCORE event scoring of one recording by the `timescoring` package (fs 1 Hz): seizures, true and false positives."
+    "SzCORE event scoring of one recording as szcore-evaluation scores it: `timescoring` on whole-second masks; seizures, true and false positives."
     from timescoring.annotations import Annotation
     from timescoring.scoring import EventScoring
     ref, hyp = _checked(ref, hyp, duration_s)
-    n = int(np.ceil(duration_s))
-    s = EventScoring(Annotation([tuple(e) for e in ref], 1, n), Annotation([tuple(e) for e in hyp], 1, n))
+    s = EventScoring(Annotation(szcore_mask(ref, duration_s), 1), Annotation(szcore_mask(hyp, duration_s), 1))
     return {"ref": int(s.refTrue), "tp": int(s.tp), "fp": int(s.fp)}
 
 # %% ../nbs/03a_inference.ipynb #cdfb7ea8
@@ -344,6 +356,7 @@ def check_traces(traces:list[np.ndarray], durations:list[float]):
         if not 0 <= d - len(tr) < 1: raise ValueError(f"trace {i} has {len(tr)} seconds for a recording of {d} s: scores would be wrong past its end")
 
 FA_DEFINITION = "false alarms per 24 h of recording"
+SZCORE_HOW = "as szcore-evaluation scores it: events cut to whole seconds, then timescoring"
 
 def _szcore_summary(tp:float, fp:float, ref:float, hours:float) -> dict:
     nan = float("nan")
@@ -376,8 +389,8 @@ def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` ev
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a metric undefined for every subject stays NaN
             mean = {k: float(np.nanmean([s[k] for s in subjects])) if subjects else float("nan") for k in ("sensitivity", "precision", "f1", "fa_per_24h")}
-        out["szcore"] = {"pooled": _szcore_summary(*total(z)) | {"how": f"SzCORE event scoring (timescoring), pooled over recordings, {FA_DEFINITION}"},
-                         "per_subject": mean | {"subjects": len(subjects), "how": "SzCORE event scoring (timescoring), each patient's score averaged over patients "
+        out["szcore"] = {"pooled": _szcore_summary(*total(z)) | {"how": f"SzCORE event scoring ({SZCORE_HOW}), pooled over recordings, {FA_DEFINITION}"},
+                         "per_subject": mean | {"subjects": len(subjects), "how": f"SzCORE event scoring ({SZCORE_HOW}), each patient's score averaged over patients "
                                                 "(sensitivity over patients with seizures), false alarms per 24 h of each patient's recording"}}
     return out
 

@@ -407,6 +407,20 @@ class ModelConfig:
             if getattr(self, k) not in ("mamba1", "mamba2"): raise ValueError(f"model.{k} must be mamba1 or mamba2, got {getattr(self, k)!r}")
         if self.graph_layer not in ("mlp", "ssg"): raise ValueError(f"model.graph_layer must be mlp or ssg, got {self.graph_layer!r}")
         if self.lpe_k > self.n_channels - 1: raise ValueError(f"model.lpe_k={self.lpe_k}: a {self.n_channels}-node graph has {self.n_channels - 1} non-trivial eigenvectors")
+        self._check_mamba_sizes()
+    def _check_mamba_sizes(self):
+        "Sizes mamba-ssm's kernels and `Mamba2` accept, each error naming its config key (checked at load, before any data work)."
+        for k in ("d_model", "d_edge", "expand", "headdim", "edge_headdim", "chunk"):
+            if getattr(self, k) < 1: raise ValueError(f"config key 'model.{k}': must be >= 1, got {getattr(self, k)}")
+        if not 2 <= self.d_conv <= 4: raise ValueError(f"config key 'model.d_conv': mamba-ssm's kernels accept 2..4, got {self.d_conv}")
+        for layer, width, hd in (("node_layer", "d_model", "headdim"), ("edge_layer", "d_edge", "edge_headdim")):
+            inner = self.expand * getattr(self, width)
+            if getattr(self, layer) == "mamba2" and inner % getattr(self, hd):  # heads of hd channels (one group of heads)
+                raise ValueError(f"config key 'model.{hd}': Mamba-2 cuts expand * {width} = {self.expand} * {getattr(self, width)} = "
+                                 f"{inner} channels into heads of {hd} = {getattr(self, hd)}, which does not divide {inner}")
+        if "mamba2" in (self.node_layer, self.edge_layer) and self.chunk & (self.chunk - 1):
+            raise ValueError(f"config key 'model.chunk': Mamba-2's Triton kernels (mamba_chunk_scan_combined) take power-of-two "
+                             f"chunk sizes, got {self.chunk}")
     @classmethod
     def from_preset(cls, preset:str="small", **overrides) -> ModelConfig:
         "The sizes of `preset`, then `overrides` on top (an unknown preset is refused by `__post_init__`)."

@@ -104,3 +104,30 @@ def test_build_cache_messages_name_what_failed(corpus, tmp_path):
     r = run("build-cache", "--data-dir", bad, "--cache-dir", tmp_path / "cache")
     assert r.returncode == 1 and "no recording could be cached" in r.stderr and "annotation" not in r.stderr
     assert "truncated: header declares" in r.stderr and "(see failures.json)" in r.stdout
+
+def test_predict_keeps_inputs_that_share_a_file_name(corpus, tmp_path):
+    "`predict a/X.edf b/X.edf`: two outputs, at the inputs' paths relative to their common folder; a true clash is refused."
+    import torch
+    from seizure_nb.edf_cache import read_annotations
+    from seizure_nb.inference import load_config, config_dict, save_checkpoint
+    from seizure_nb.model import DualStreamMamba
+    tiny = load_config(**{"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64,
+                          "model.edge_pool": 4, "model.n_graph_layers": 1})
+    torch.manual_seed(0)
+    ck = save_checkpoint(tmp_path / "run/best.pt", {"model": DualStreamMamba(tiny.model).state_dict(), "config": config_dict(tiny)})
+    duration = lambda f: read_annotations(f)[0]["duration"]
+    edfs = sorted(corpus.rglob("*.edf"))
+    e1 = edfs[0]; e2 = next(e for e in edfs if duration(e.with_suffix(".csv_bi")) != duration(e1.with_suffix(".csv_bi")))
+    ins = [tmp_path / "in/a/X.edf", tmp_path / "in/b/X.edf"]
+    for dst, src in zip(ins, (e1, e2)): dst.parent.mkdir(parents=True); dst.write_bytes(src.read_bytes())
+    r = run("predict", "--checkpoint", ck, *ins, "--out", tmp_path / "pred")
+    assert r.returncode == 0, r.stderr[-2000:]
+    outs = [tmp_path / "pred/a/X.csv_bi", tmp_path / "pred/b/X.csv_bi"]
+    assert r.stdout.split() == [str(p) for p in outs]
+    assert sorted(p for p in (tmp_path / "pred").rglob("*") if p.is_file()) == outs
+    assert [duration(p) for p in outs] == [duration(e.with_suffix(".csv_bi")) for e in (e1, e2)]  # each its own EDF's
+    assert f"at its EDF's path relative to {tmp_path / 'in'}" in r.stderr
+    (tmp_path / "in/a/X.EDF").write_bytes(e2.read_bytes())  # same folder, same stem: refused before any work
+    r = run("predict", "--checkpoint", ck, ins[0], tmp_path / "in/a/X.EDF", "--out", tmp_path / "pred2")
+    assert r.returncode == 2 and f"{ins[0]} and {tmp_path / 'in/a/X.EDF'} would both be written to" in r.stderr
+    assert not (tmp_path / "pred2").exists()

@@ -29,6 +29,7 @@ def test_demo_trains_a_model_that_beats_chance(demo):
     assert m["baseline"]["overlap"]["how"].startswith("NEDC v6.0.0 OVERLAP")
     report = (out / "run/report.md").read_text()
     assert "![events](eval/events.png)" in report and "baseline" in report and "mean over subjects" in report
+    assert "szcore-evaluation" in report and "whole seconds" in m["szcore"]["pooled"]["how"]
     hyps = sorted((out / "run/eval/hyp").glob("*.csv_bi"))
     assert len(hyps) == m["recordings"] == 6
     for f in ("report.md", "curves.png", "window.png", "eval/events.png", "best.pt", "last.pt", "config.yaml"):
@@ -80,7 +81,8 @@ def test_predict_pads_short_recordings_and_survives_a_bad_file(demo, tmp_path):
     write_edf(short, np.array([s.data[: int(s.sampling_frequency) * 40] for s in src.signals]), int(src.signals[0].sampling_frequency),
               [s.label for s in src.signals])
     bad = tmp_path / "bad_s001_t000.edf"; blob = edf.read_bytes(); bad.write_bytes(blob[:len(blob) - 5000])
-    r = run("predict", "--checkpoint", out / "run/best.pt", short, bad, edf, "--out", tmp_path / "pred")
+    here = tmp_path / edf.name; here.write_bytes(edf.read_bytes())  # the inputs share one folder: flat output names
+    r = run("predict", "--checkpoint", out / "run/best.pt", short, bad, here, "--out", tmp_path / "pred")
     assert r.returncode == 1 and f"{bad}" in r.stderr and "header declares" in r.stderr
     assert sorted(p.name for p in (tmp_path / "pred").iterdir()) == sorted([f"{edf.stem}.csv_bi", "short_s001_t000.csv_bi"])
     hdr, ev, _ = read_annotations(tmp_path / "pred/short_s001_t000.csv_bi")
