@@ -95,3 +95,27 @@ def test_evaluate_from_another_directory(demo, tmp_path):
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads((tmp_path / "ev/metrics.json").read_text())["split"] == "dev" and not (tmp_path / "demo").exists()
+
+def test_predict_writes_recording_time_of_an_edf_plus_d(demo, tmp_path):
+    "An EDF+D with a 60 s gap: the hypothesis file spans the 180 s of recording time, not the 120 s of data."
+    out, _ = demo
+    import edfio
+    from seizure_nb.edf_cache import check_edf_size, read_annotations
+    edf = next((out / "tusz/edf/eval").rglob("*.edf"))
+    src = edfio.read_edf(edf)
+    fs = int(src.signals[0].sampling_frequency)
+    sigs = [edfio.EdfSignal(s.data[: fs * 120], fs, label=s.label, physical_dimension="uV", physical_range=(-5000, 5000))
+            for s in src.signals]
+    gapped = tmp_path / "gapped_s001_t000.edf"
+    edfio.Edf(sigs, data_record_duration=1.0, annotations=[edfio.EdfAnnotation(0, None, "x" * 20)]).write(gapped)
+    lay, b = check_edf_size(gapped), bytearray(gapped.read_bytes())
+    b[192:197] = b"EDF+D"
+    lo, n = 2 * sum(lay.spr[:-1]), 2 * lay.spr[-1]  # edfio writes the annotation signal last
+    for i, t in enumerate(list(range(60)) + list(range(120, 180))):
+        at = lay.header_bytes + i * lay.record_bytes + lo
+        b[at:at + n] = f"+{t}\x14\x14\x00".encode().ljust(n, b"\x00")
+    gapped.write_bytes(bytes(b))
+    r = run("predict", "--checkpoint", out / "run/best.pt", gapped, "--out", tmp_path / "pred")
+    assert r.returncode == 0, r.stderr[-2000:]
+    hdr, ev, _ = read_annotations(tmp_path / "pred/gapped_s001_t000.csv_bi")
+    assert hdr["duration"] == "180.00 secs" and ev[-1].stop == pytest.approx(180.0)
