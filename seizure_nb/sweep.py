@@ -307,7 +307,8 @@ def sweep_markdown(c:dict, name:str) -> str:
 {len(c['runs'])} finished runs, {len(c['failed'])} failed, in `{c['root']}`. Split reported: **{split}**; post-processing
 and every operating point's threshold were chosen on dev and applied unchanged (nothing tuned on {split}). Sensitivities
 are NEDC v6.0.0 OVERLAP (TAES for its row) pooled over recordings; false alarms per 24 h of recording; SzCORE F1
-pooled; AUROC of per-second probabilities. Each cell: mean over seeds [95% Student-t interval across seeds]; n/a: no
+pooled; AUROC of per-second probabilities. Each cell: mean over seeds [95% Student-t interval across seeds, not clipped
+to [0, 1]]; n/a: no
 seed reached the operating point on dev. The baseline (line length + band power, `05_eval`) is evaluated with each run.
 
 | config | seeds | figure | model | baseline |
@@ -333,7 +334,7 @@ def plot_sweep(c:dict, fig=None):
                 err = [[s["mean"] - s["lo"]], [s["hi"] - s["mean"]]] if s["lo"] is not None else None
                 ax.errorbar(i + dx, s["mean"], yerr=err, fmt="o", color=color, capsize=3, label=who if i == 0 else None)
         ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=20); ax.set_title(title, fontsize=9)
-        ax.set_ylim(-0.02, 1.02); ax.grid(alpha=.3)
+        ax.set_xlim(-0.5, len(labels) - 0.5); ax.set_ylim(-0.02, 1.02); ax.grid(alpha=.3)
     axs[0].legend(fontsize=7, loc="lower right")
     axs[-1].axis("off"); axs[-1].text(0, 0.5, "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds", fontsize=8)
     fig.tight_layout()
