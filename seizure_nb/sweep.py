@@ -21,13 +21,14 @@ __all__ = ['SWEEP_KEYS', 'SWEEP_OWNED', 'RESULT_FILE', 'FAILED_FILE', 'MODAL_GPU
 
 # %% ../nbs/06_sweep.ipynb #c849d1ae
 def parse_overrides(pairs:list[str]) -> dict:
-    "`KEY=VALUE` pairs (values parsed as YAML) as `load_config` overrides; a malformed pair is an error naming it."
+    "`KEY=VALUE` pairs (values parsed as YAML) as `load_config` overrides; a malformed pair is an error."
     out = {}
     for p in pairs:
         if "=" not in p: raise ValueError(f"--set {p}: expected KEY=VALUE, e.g. train.epochs=2")
         k, v = p.split("=", 1)
         try: out[k] = yaml.safe_load(v)
-        except yaml.YAMLError as e: raise ValueError(f"--set {p}: the value is not valid YAML ({e})") from None
+        except yaml.YAMLError as e:
+            raise ValueError(f"--set {p}: the value is not valid YAML ({e})") from None
     return out
 
 def _yaml_line(text:str, dotted:str) -> int|None:
@@ -43,23 +44,25 @@ def _yaml_line(text:str, dotted:str) -> int|None:
 def load_run_config(path:Path|None, # YAML config file; None: the defaults
                     pairs:list[str]=(), # `--set` pairs, applied in order
                    ) -> Config:
-    "The validated config of YAML `path` plus `--set` pairs; errors name their source: the file and line, or the `--set` pair."
+    "The validated config of YAML `path` plus `--set` pairs; errors name the file and line, or the pair."
     if path is not None:
         if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such config file")
         text = Path(path).read_text()
         try: yaml.safe_load(text)
         except yaml.YAMLError as e:
             line = getattr(getattr(e, "problem_mark", None), "line", None)
-            raise ValueError(f"{path}{f':{line + 1}' if line is not None else ''}: YAML syntax error "
-                             f"({getattr(e, 'problem', e)})") from None
+            where = f"{path}:{line + 1}" if line is not None else f"{path}"
+            raise ValueError(f"{where}: YAML syntax error ({getattr(e, 'problem', e)})") from None
         try: load_config(path)
         except ValueError as e:
             key = re.search(r"config key '([^']+)'", str(e))
             line = _yaml_line(text, key.group(1)) if key else None
-            raise ValueError(f"{path}{f':{line}' if line else ''}: {str(e).split(': ', 1)[1]}") from None
+            where = f"{path}:{line}" if line else f"{path}"
+            raise ValueError(f"{where}: {str(e).split(': ', 1)[1]}") from None
     over = parse_overrides(pairs)
     try: return load_config(path, **over)
-    except ValueError as e: raise ValueError(f"--set {' '.join(pairs)}: {str(e).split(': ', 1)[1]}") from None
+    except ValueError as e:
+        raise ValueError(f"--set {' '.join(pairs)}: {str(e).split(': ', 1)[1]}") from None
 
 # %% ../nbs/06_sweep.ipynb #07bff27e
 SWEEP_KEYS = ("name", "seeds", "common", "configs")
@@ -87,21 +90,24 @@ def _label(over:dict) -> str:
     return _slug("_".join(f"{k.split('.')[-1]}-{v}" for k, v in over.items()))
 
 def load_sweep(path:Path|str) -> Sweep:
-    "The sweep file at `path`, checked: known keys, distinct integer seeds, override sets well formed (ValueError naming the file)."
+    "The sweep file at `path`, checked: known keys, distinct integer seeds, well-formed overrides."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such sweep file")
     try: d = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e: raise ValueError(f"{path}: YAML syntax error ({getattr(e, 'problem', e)})") from None
+    except yaml.YAMLError as e:
+        raise ValueError(f"{path}: YAML syntax error ({getattr(e, 'problem', e)})") from None
     bad = lambda msg: ValueError(f"{path}: {msg}")
     if not isinstance(d, dict): raise bad("expected a mapping with keys " + ", ".join(SWEEP_KEYS))
     unknown = [k for k in d if k not in SWEEP_KEYS]
     if unknown: raise bad(f"unknown key '{unknown[0]}' (known: {', '.join(SWEEP_KEYS)})")
     seeds = d.get("seeds")
-    if not isinstance(seeds, list) or not seeds or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
+    is_int = lambda s: isinstance(s, int) and not isinstance(s, bool)
+    if not isinstance(seeds, list) or not seeds or not all(map(is_int, seeds)):
         raise bad(f"seeds must be a non-empty list of integers, got {seeds!r}")
     if len(set(seeds)) != len(seeds): raise bad(f"seeds repeat: {seeds}")
     common = d.get("common") or {}
-    if not isinstance(common, (dict, list)): raise bad(f"common must be overrides (a mapping or a list of KEY=VALUE), got {common!r}")
+    if not isinstance(common, (dict, list)):
+        raise bad(f"common must be overrides (a mapping or a list of KEY=VALUE), got {common!r}")
     common = parse_overrides(common) if isinstance(common, list) else _flatten(common)
     raw = d.get("configs")
     if isinstance(raw, list):
@@ -111,9 +117,11 @@ def load_sweep(path:Path|str) -> Sweep:
     elif isinstance(raw, dict) and raw:
         configs = {}
         for label, o in raw.items():
-            if not isinstance(o, (dict, list)) and o is not None: raise bad(f"config '{label}': expected a mapping of overrides, got {o!r}")
+            if not isinstance(o, (dict, list)) and o is not None:
+                raise bad(f"config '{label}': expected a mapping of overrides, got {o!r}")
             configs[str(label)] = parse_overrides(o) if isinstance(o, list) else _flatten(o or {})
-    else: raise bad(f"configs must be a non-empty mapping (label: overrides) or a list of override sets, got {raw!r}")
+    else: raise bad(f"configs must be a non-empty mapping (label: overrides) or a list of override sets, "
+                    f"got {raw!r}")
     configs = {label: common | o for label, o in configs.items()}
     for label, o in configs.items():
         owned = [k for k in o if k in SWEEP_OWNED]
@@ -136,9 +144,9 @@ class SweepRun:
     name: str # directory name under the sweep's root
     label: str # the config's label in the sweep file
     seed: int
-    overrides: dict # the sweep's overrides of the base config, plus the run's seed, directory and W&B group
+    overrides: dict # the sweep's overrides of the base config, the run's seed, directory, W&B group
     def status(self, root:Path|str) -> str:
-        "`finished` (result file), `failed` (last attempt raised), `interrupted` (`last.pt`, no result) or `new`."
+        "`finished` (result), `failed` (last attempt raised), `interrupted` (`last.pt`, no result), `new`."
         d = Path(root) / self.name
         if (d / RESULT_FILE).exists(): return "finished"
         if (d / FAILED_FILE).exists(): return "failed"
@@ -146,45 +154,51 @@ class SweepRun:
 
 def sweep_runs(sweep:Sweep, root:Path|str) -> list[SweepRun]:
     "Every (config, seed) run of `sweep`, in file order, seeds inner; run directories under `root`."
-    return [SweepRun(run_name(label, o, s), label, s, o | {"train.seed": s, "log.out_dir": str(Path(root) / run_name(label, o, s)),
-                                                          "log.wandb_group": sweep.name})
-            for label, o in sweep.configs.items() for s in sweep.seeds]
+    def run(label, o, s):
+        name = run_name(label, o, s)
+        own = {"train.seed": s, "log.out_dir": str(Path(root) / name), "log.wandb_group": sweep.name}
+        return SweepRun(name, label, s, o | own)
+    return [run(label, o, s) for label, o in sweep.configs.items() for s in sweep.seeds]
 
 def run_config(run:SweepRun, sweep:Sweep, base:Path|str|None, pairs:list[str]=()) -> Config:
-    "The validated config of one run: `base` (YAML), then `pairs` (`--set`), then the sweep's overrides; errors name the sweep's config."
-    cfg = load_run_config(base, pairs)  # the base and --set errors, as `train` reports them
+    "The validated config of one run: `base` (YAML), `pairs` (`--set`), the sweep's overrides, in this order."
+    load_run_config(base, pairs)  # errors of the base and of --set, as `train` reports them
     try: return load_config(base, **(parse_overrides(pairs) | run.overrides))
-    except ValueError as e: raise ValueError(f"{sweep.path}: config '{run.label}': {str(e).split(': ', 1)[1]}") from None
+    except ValueError as e:
+        raise ValueError(f"{sweep.path}: config '{run.label}': {str(e).split(': ', 1)[1]}") from None
 
 def sweep_root(base:Config, sweep:Sweep) -> Path:
     "Where a sweep's run directories go: the base config's `log.out_dir` / the sweep's name."
     return Path(base.log.out_dir) / sweep.name
 
 # %% ../nbs/06_sweep.ipynb #a9dc6e4f
-MODAL_GPU_PRICES = {"T4": 0.5904, "L4": 0.7992, "A10G": None, "A100-80GB": 2.4984, "H100": 3.9492} # USD/h; None: not verified
+MODAL_GPU_PRICES = {"T4": 0.5904, "L4": 0.7992, "A10G": None, "A100-80GB": 2.4984, "H100": 3.9492} # USD/h
 PRICES_DATE = "2026-05-07"
-MODAL_SECONDS_PER_EPOCH = 61_616 / 67.6 # TUSZ epoch (reference, 61,616 windows) / v3 training windows/s on an H200
+MODAL_SECONDS_PER_EPOCH = 61_616 / 67.6 # the reference's TUSZ epoch (windows) / v3 windows/s on an H200
 
 def gpu_price(gpu:str, price_per_hour:float|None=None) -> float:
-    "USD per hour of `gpu`: `price_per_hour` when given, else the table above; ValueError when neither knows it."
+    "USD per hour of `gpu`: `price_per_hour` when given, else the table above; ValueError when unknown."
     if price_per_hour is not None: return price_per_hour
     p = MODAL_GPU_PRICES.get(gpu)
-    if p is None: raise ValueError(f"no verified price for GPU {gpu!r} (known: {', '.join(k for k, v in MODAL_GPU_PRICES.items() if v)}): "
-                                   "pass --price-per-hour")
+    if p is None:
+        known = ", ".join(k for k, v in MODAL_GPU_PRICES.items() if v)
+        raise ValueError(f"no verified price for GPU {gpu!r} (known: {known}): pass --price-per-hour")
     return p
 
 def estimate_cost(epochs:list[int], # epochs of each run to do
                   seconds_per_epoch:float|list[float], # one figure, or one per run
                   price_per_hour:float) -> dict:
-    "GPU-hours and USD of training `epochs` (one entry per run) at `seconds_per_epoch` and `price_per_hour`."
+    "GPU-hours and USD of training `epochs` (one entry per run) at `seconds_per_epoch`, `price_per_hour`."
     spe = np.broadcast_to(np.asarray(seconds_per_epoch, float), (len(epochs),))
     hours = float((np.asarray(epochs) * spe).sum() / 3600)
-    return {"runs": len(epochs), "epochs": sum(epochs), "seconds_per_epoch": float(spe.mean()), "hours": hours,
+    return {"runs": len(epochs), "epochs": sum(epochs), "seconds_per_epoch": float(spe.mean()),
+            "hours": hours,
             "price_per_hour": price_per_hour, "usd": hours * price_per_hour}
 
 def format_cost(c:dict, where:str) -> str:
     "One line: runs x epochs x s/epoch = hours x price = USD."
-    return (f"{c['runs']} runs, {c['epochs']} epochs in all x {c['seconds_per_epoch']:.1f} s/epoch (mean) = {c['hours']:.2f} h "
+    return (f"{c['runs']} runs, {c['epochs']} epochs in all x {c['seconds_per_epoch']:.1f} s/epoch (mean) "
+            f"= {c['hours']:.2f} h "
             f"x ${c['price_per_hour']:.4f}/h ({where}) = ${c['usd']:.2f}")
 
 def confirm(text:str, yes:bool, ask=None) -> bool:
@@ -194,47 +208,49 @@ def confirm(text:str, yes:bool, ask=None) -> bool:
 
 # %% ../nbs/06_sweep.ipynb #b09ed3ff
 def probe_seconds_per_epoch(cfg:Config) -> float:
-    "Seconds of one training epoch of `cfg` on its device: one timed step (fwd, bwd, AdamW) after a warm-up step, x steps per epoch."
+    "Seconds of one training epoch of `cfg`: one timed step (fwd, bwd, AdamW) after a warm-up, x steps."
     import torch
     from seizure_nb.manifest import scan_cache, limit_files
     from seizure_nb.sampler import BalancedSeizureDataset
     from seizure_nb.model import DualStreamMamba
     from seizure_nb.inference import resolve_device, resolve_precision, autocast
     from seizure_nb.train import focal_loss
-    device = resolve_device(cfg.train.device); precision = resolve_precision(cfg.train.precision, device)
-    m = limit_files(scan_cache(cfg.data.cache_dir, cfg.data.manifest_params, required=("train",))["train"], cfg.data.max_files)
-    ds = BalancedSeizureDataset(m, cfg.data.cache_dir, cfg.data.full_ratio, cfg.data.background_ratio, seed=cfg.train.seed)
-    x, y = next(iter(torch.utils.data.DataLoader(ds, batch_size=cfg.train.batch_size, generator=torch.Generator())))
-    torch.manual_seed(cfg.train.seed)
-    model = DualStreamMamba(cfg.model).to(device); opt = torch.optim.AdamW(model.parameters(), lr=cfg.train.lr)
+    t, d = cfg.train, cfg.data
+    device = resolve_device(t.device); precision = resolve_precision(t.precision, device)
+    m = limit_files(scan_cache(d.cache_dir, d.manifest_params, required=("train",))["train"], d.max_files)
+    ds = BalancedSeizureDataset(m, d.cache_dir, d.full_ratio, d.background_ratio, seed=t.seed)
+    x, y = next(iter(torch.utils.data.DataLoader(ds, batch_size=t.batch_size, generator=torch.Generator())))
+    torch.manual_seed(t.seed)
+    model = DualStreamMamba(cfg.model).to(device); opt = torch.optim.AdamW(model.parameters(), lr=t.lr)
     def step():
-        with autocast(device, precision): loss = focal_loss(model(x.to(device)), y.to(device), cfg.train.focal_gamma)
+        with autocast(device, precision): loss = focal_loss(model(x.to(device)), y.to(device), t.focal_gamma)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         if device.type == "cuda": torch.cuda.synchronize()
     step(); t0 = time.perf_counter(); step()
-    steps = len(ds) // cfg.train.batch_size
-    if cfg.train.max_steps: steps = min(steps, cfg.train.max_steps)
+    steps = len(ds) // t.batch_size
+    if t.max_steps: steps = min(steps, t.max_steps)
     return (time.perf_counter() - t0) * steps
 
 # %% ../nbs/06_sweep.ipynb #316c9b14
 FA_POINTS = ("10", "5", "2.5", "1") # FA/24h targets of the operating points (eval.FA_TARGETS)
 METRICS = {**{f"sens_at_{t}fa": f"OVERLAP sensitivity at {t} FA/24h" for t in FA_POINTS},
-           "taes_sensitivity": "TAES sensitivity", "szcore_f1": "SzCORE F1 (pooled)", "auroc": "AUROC (1 s)"}
+           "taes_sensitivity": "TAES sensitivity", "szcore_f1": "SzCORE F1 (pooled)",
+           "auroc": "AUROC (1 s)"}
 
 def headline(m:dict) -> dict:
-    "The sweep's figures of one metrics dict (model, or `m['baseline']`): None where an operating point was not reached on dev."
+    "The sweep's figures of one metrics dict (model, or `m['baseline']`); None: a point not reached on dev."
     ops = m["operating_points"]
-    ops = ops.get("points", ops)  # the model's dict carries the dev curve too, the baseline's only the points
+    ops = ops.get("points", ops)  # the model's dict has the dev curve too, the baseline's only the points
     num = lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-    return {**{f"sens_at_{t}fa": num(ops[t]["sensitivity"]) if ops.get(t) else None for t in FA_POINTS},
-            "taes_sensitivity": num(m["taes"]["sensitivity"]), "szcore_f1": num(m["szcore"]["pooled"]["f1"]),
-            "auroc": num(m["auroc_1s"])}
+    sens = {f"sens_at_{t}fa": num(ops[t]["sensitivity"]) if ops.get(t) else None for t in FA_POINTS}
+    return sens | {"taes_sensitivity": num(m["taes"]["sensitivity"]),
+                   "szcore_f1": num(m["szcore"]["pooled"]["f1"]), "auroc": num(m["auroc_1s"])}
 
 def run_one(cfg:Config, # the run's validated config (`run_config`)
             label:str, seed:int, device:str="cpu", # device of the evaluation
             deadline:float|None=None, # wall-clock time to checkpoint and stop by (Modal's 24 h)
            ) -> dict:
-    "Train (or resume) and evaluate one run; its result (also written to `RESULT_FILE`), or `status: interrupted`."
+    "Train (or resume) and evaluate one run; its result (also in `RESULT_FILE`) or `status: interrupted`."
     from seizure_nb.train import train
     from seizure_nb.eval import evaluate_checkpoint
     run_dir = Path(cfg.log.out_dir)
@@ -245,10 +261,11 @@ def run_one(cfg:Config, # the run's validated config (`run_config`)
     base = {"name": run_dir.name, "label": label, "seed": seed, "run_dir": str(run_dir)}
     if not s["finished"]: return base | {"status": "interrupted", "train": s}
     if not (run_dir / "best.pt").exists():
-        raise RuntimeError(f"{run_dir}: training finished without best.pt ({s['select_metric']} was never a number on dev)")
+        raise RuntimeError(f"{run_dir}: training finished without best.pt "
+                           f"({s['select_metric']} was never a number on dev)")
     m = evaluate_checkpoint(run_dir / "best.pt", "eval", run_dir / "eval", device=device)
-    result = base | {"status": "finished", "train": s, "train_seconds": seconds, "split": m["split"],
-                     "model": headline(m), "baseline": headline(m["baseline"])}
+    result = base | {"status": "finished", "train": s, "train_seconds": seconds,
+                     "split": m["split"], "model": headline(m), "baseline": headline(m["baseline"])}
     write_json(run_dir / RESULT_FILE, result)
     (run_dir / FAILED_FILE).unlink(missing_ok=True)
     return result
@@ -257,13 +274,14 @@ def record_failure(run_dir:Path|str, label:str, seed:int, error:BaseException) -
     "Write `FAILED_FILE` (error and traceback) in `run_dir`; the failure record."
     run_dir = Path(run_dir)
     rec = {"name": run_dir.name, "label": label, "seed": seed, "run_dir": str(run_dir), "status": "failed",
-           "error": f"{type(error).__name__}: {error}", "traceback": "".join(traceback.format_exception(error))}
+           "error": f"{type(error).__name__}: {error}",
+           "traceback": "".join(traceback.format_exception(error))}
     write_json(run_dir / FAILED_FILE, rec)
     log("SWEEP", f"FAILED {run_dir.name}: {rec['error']}")
     return rec
 
 def run_local(runs:list[SweepRun], configs:list[Config], device:str="cpu") -> list[dict]:
-    "Run every unfinished run in order; a failure is recorded (`FAILED_FILE`) and the next run starts."
+    "Every unfinished run in order; a failure is recorded (`FAILED_FILE`) and the next run starts."
     out = []
     for r, cfg in zip(runs, configs):
         try: out.append(run_one(cfg, r.label, r.seed, device))
@@ -272,54 +290,60 @@ def run_local(runs:list[SweepRun], configs:list[Config], device:str="cpu") -> li
 
 # %% ../nbs/06_sweep.ipynb #a92b6160
 def t_interval(values:list, level:float=0.95) -> dict:
-    "Mean and Student-t `level` interval of the non-missing `values`: `n`, `mean`, `lo`, `hi` (None below 2 values)."
+    "Mean and Student-t `level` interval of the non-missing `values`: `n`, `mean`, `lo`, `hi` (or None)."
     from scipy.stats import t
     v = np.array([x for x in values if x is not None and not math.isnan(x)], float)
     if len(v) == 0: return {"n": 0, "mean": None, "lo": None, "hi": None}
     if len(v) == 1: return {"n": 1, "mean": float(v[0]), "lo": None, "hi": None}
     h = float(t.ppf((1 + level) / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-    return {"n": len(v), "mean": float(v.mean()), "lo": float(v.mean() - h), "hi": float(v.mean() + h)}
+    mean = float(v.mean())
+    return {"n": len(v), "mean": mean, "lo": mean - h, "hi": mean + h}
 
 def collect(root:Path|str) -> dict:
-    "Every run result and failure under `root`, and per config label and metric the model's and the baseline's `t_interval`."
+    "Every run result and failure under `root`; per config label and metric, model's and baseline's `t_interval`."
     root = Path(root)
     done = [json.loads(p.read_text()) for p in sorted(root.glob(f"*/{RESULT_FILE}"))]
-    failed = [json.loads(p.read_text()) for p in sorted(root.glob(f"*/{FAILED_FILE}")) if not (p.parent / RESULT_FILE).exists()]
-    labels = list(dict.fromkeys(r["label"] for r in done))
-    table = {lab: {"seeds": sorted(r["seed"] for r in done if r["label"] == lab),
-                   **{who: {k: t_interval([r[who][k] for r in done if r["label"] == lab]) for k in METRICS} for who in ("model", "baseline")}}
-             for lab in labels}
+    failed = [json.loads(p.read_text()) for p in sorted(root.glob(f"*/{FAILED_FILE}"))
+              if not (p.parent / RESULT_FILE).exists()]
+    def summary(lab):
+        rs = [r for r in done if r["label"] == lab]
+        return {"seeds": sorted(r["seed"] for r in rs),
+                **{who: {k: t_interval([r[who][k] for r in rs]) for k in METRICS} for who in ("model", "baseline")}}
+    table = {lab: summary(lab) for lab in dict.fromkeys(r["label"] for r in done)}
     return {"root": str(root), "configs": table, "runs": done, "failed": failed}
 
 # %% ../nbs/06_sweep.ipynb #625199df
 def _ci(i:dict) -> str:
     if i["mean"] is None: return "n/a"
-    return f"{i['mean']:.3f}" + (f" [{i['lo']:.3f}, {i['hi']:.3f}]" if i["lo"] is not None else " (1 seed)")
+    return f"{i['mean']:.3f}" + (" (1 seed)" if i["lo"] is None else f" [{i['lo']:.3f}, {i['hi']:.3f}]")
 
 def sweep_markdown(c:dict, name:str) -> str:
-    "The collected sweep as markdown: one row per config and figure, model beside baseline, then the failures."
-    rows = [f"| {lab} | {len(t['seeds'])} | {METRICS[k]} | {_ci(t['model'][k])} | {_ci(t['baseline'][k])} |"
+    "The collected sweep as markdown: a row per config and figure, model beside baseline; the failures."
+    rows = [f"| {lab} | {len(t['seeds'])} | {METRICS[k]} | {_ci(t['model'][k])} | "
+            f"{_ci(t['baseline'][k])} |"
             for lab, t in c["configs"].items() for k in METRICS]
     two = [lab for lab, t in c["configs"].items() if len(t["seeds"]) == 2]
     split = c["runs"][0]["split"] if c["runs"] else "eval"
     text = f"""# Sweep {name}
 
-{len(c['runs'])} finished runs, {len(c['failed'])} failed, in `{c['root']}`. Split reported: **{split}**; post-processing
-and every operating point's threshold were chosen on dev and applied unchanged (nothing tuned on {split}). Sensitivities
-are NEDC v6.0.0 OVERLAP (TAES for its row) pooled over recordings; false alarms per 24 h of recording; SzCORE F1
-pooled; AUROC of per-second probabilities. Each cell: mean over seeds [95% Student-t interval across seeds, not clipped
-to [0, 1]]; n/a: no
-seed reached the operating point on dev. The baseline (line length + band power, `05_eval`) is evaluated with each run.
+{len(c['runs'])} finished runs, {len(c['failed'])} failed, in `{c['root']}`. Split reported: **{split}**;
+post-processing and every operating point's threshold were chosen on dev and applied unchanged (nothing
+tuned on {split}). Sensitivities are NEDC v6.0.0 OVERLAP (TAES for its row) pooled over recordings; false
+alarms per 24 h of recording; SzCORE F1 pooled; AUROC of per-second probabilities. Each cell: mean over
+seeds [95% Student-t interval across seeds, not clipped to [0, 1]]; n/a: no seed reached the operating
+point on dev. The baseline (line length + band power, `05_eval`) is evaluated with each run.
 
 | config | seeds | figure | model | baseline |
 |---|---|---|---|---|
 """ + "\n".join(rows) + "\n"
-    if two: text += f"\nWith 2 seeds ({', '.join(two)}) the interval has 1 degree of freedom (12.7 standard errors): it is very wide.\n"
-    if c["failed"]: text += "\nFailed runs (relaunch the sweep to retry them):\n\n" + "".join(f"* `{f['name']}`: {f['error']}\n" for f in c["failed"])
+    if two: text += (f"\nWith 2 seeds ({', '.join(two)}) the interval has 1 degree of freedom "
+                     "(12.7 standard errors): it is very wide.\n")
+    if c["failed"]: text += ("\nFailed runs (relaunch the sweep to retry them):\n\n"
+                             + "".join(f"* `{f['name']}`: {f['error']}\n" for f in c["failed"]))
     return text + "\n![sweep](sweep.png)\n"
 
 def plot_sweep(c:dict, fig=None):
-    "One panel per figure: each seed (dots), the mean and its interval, per config; model in blue, baseline in grey."
+    "A panel per figure: each seed (dots), mean and interval, per config; model blue, baseline grey."
     from matplotlib.figure import Figure
     fig = fig or Figure(figsize=(14, 6))
     axs = fig.subplots(2, 4).ravel()
@@ -331,17 +355,20 @@ def plot_sweep(c:dict, fig=None):
                 ax.plot([i + dx] * len(vals), vals, ".", color=color, alpha=.5)
                 s = c["configs"][lab][who][k]
                 if s["mean"] is None: continue
-                err = [[s["mean"] - s["lo"]], [s["hi"] - s["mean"]]] if s["lo"] is not None else None
-                ax.errorbar(i + dx, s["mean"], yerr=err, fmt="o", color=color, capsize=3, label=who if i == 0 else None)
-        ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=20); ax.set_title(title, fontsize=9)
+                err = None if s["lo"] is None else [[s["mean"] - s["lo"]], [s["hi"] - s["mean"]]]
+                ax.errorbar(i + dx, s["mean"], yerr=err, fmt="o", color=color, capsize=3,
+                            label=who if i == 0 else None)
+        ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=20)
+        ax.set_title(title, fontsize=9)
         ax.set_xlim(-0.5, len(labels) - 0.5); ax.set_ylim(-0.02, 1.02); ax.grid(alpha=.3)
     axs[0].legend(fontsize=7, loc="lower right")
-    axs[-1].axis("off"); axs[-1].text(0, 0.5, "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds", fontsize=8)
+    axs[-1].axis("off")
+    axs[-1].text(0, 0.5, "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds", fontsize=8)
     fig.tight_layout()
     return fig
 
 def write_sweep(root:Path|str, name:str) -> dict:
-    "Collect the sweep under `root` and write `sweep.json`, `sweep.md` and `sweep.png` there; the collected dict."
+    "Collect the sweep under `root`, write `sweep.json`, `sweep.md`, `sweep.png` there; the collected dict."
     root = Path(root); c = collect(root)
     write_json(root / "sweep.json", c)
     (root / "sweep.md").write_text(sweep_markdown(c, name))
@@ -351,12 +378,12 @@ def write_sweep(root:Path|str, name:str) -> dict:
 # %% ../nbs/06_sweep.ipynb #0cf66635
 def sweep_main(config:Path|str, # base training config (YAML)
                sweep_file:Path|str, # the sweep file
-               pairs:list[str]=(), # `--set` overrides of the base config, for every run (not part of run names)
+               pairs:list[str]=(), # `--set` overrides of the base config for every run (not in run names)
                yes:bool=False, # launch without asking
                seconds_per_epoch:float|None=None, # instead of the probe
                price_per_hour:float=0.0, # USD per hour of this machine (0: your own)
                ask=None) -> int: # the confirmation's question (default: `input`)
-    "Plan, estimate, confirm, run and collect a sweep locally; 0 when every run finished, 1 when one failed or was interrupted, 3 when not launched."
+    "Plan, estimate, confirm, run, collect; 0: all finished, 1: a run failed or stopped, 3: not launched."
     sweep = load_sweep(sweep_file)
     root = sweep_root(load_run_config(config, pairs), sweep)
     runs = sweep_runs(sweep, root)
@@ -368,8 +395,9 @@ def sweep_main(config:Path|str, # base training config (YAML)
         spe = {}
         for r, c in todo: spe.setdefault(r.label, seconds_per_epoch or probe_seconds_per_epoch(c))
         c = estimate_cost([c.train.epochs for _, c in todo], [spe[r.label] for r, _ in todo], price_per_hour)
-        where = "measured by a one-step probe per config" if seconds_per_epoch is None else "given"
-        if not confirm(f"sweep {sweep.name}: {format_cost(c, f'seconds per epoch {where}')}", yes, ask):
+        where = "seconds per epoch " + ("measured by a one-step probe per config" if seconds_per_epoch is None
+                                        else "given")
+        if not confirm(f"sweep {sweep.name}: {format_cost(c, where)}", yes, ask):
             print("not launched"); return 3
         out = run_local(*zip(*todo))
     else: out = []
