@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import yaml
-from .edf_cache import log, write_json
-from .inference import Config, load_config
+from .edf_cache import log, write_json  # torch-free: the command line imports this module at start
 
 # %% auto #0
 __all__ = ['SWEEP_KEYS', 'SWEEP_OWNED', 'RESULT_FILE', 'FAILED_FILE', 'MODAL_GPU_PRICES', 'PRICES_DATE',
@@ -45,6 +44,7 @@ def load_run_config(path:Path|None, # YAML config file; None: the defaults
                     pairs:list[str]=(), # `--set` pairs, applied in order
                    ) -> Config:
     "The validated config of YAML `path` plus `--set` pairs; errors name the file and line, or the pair."
+    from seizure_nb.inference import load_config
     if path is not None:
         if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such config file")
         text = Path(path).read_text()
@@ -162,6 +162,7 @@ def sweep_runs(sweep:Sweep, root:Path|str) -> list[SweepRun]:
 
 def run_config(run:SweepRun, sweep:Sweep, base:Path|str|None, pairs:list[str]=()) -> Config:
     "The validated config of one run: `base` (YAML), `pairs` (`--set`), the sweep's overrides, in this order."
+    from seizure_nb.inference import load_config
     load_run_config(base, pairs)  # errors of the base and of --set, as `train` reports them
     try: return load_config(base, **(parse_overrides(pairs) | run.overrides))
     except ValueError as e:

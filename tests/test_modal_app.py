@@ -119,3 +119,10 @@ def test_sweep_orchestrator_records_lost_containers(tmp_path, monkeypatch):
     assert seen == [("cfg1", "a", 1), ("cfg2", "b", 0)], "the finished run is skipped"
     assert json.loads((tmp_path / "b-0" / FAILED_FILE).read_text())["error"] == "TimeoutError: container lost"
     assert "`b-0`: TimeoutError: container lost" in text and (tmp_path / "sweep.json").exists()
+
+def test_sweep_functions_reserve_like_train():
+    run, orchestrator = ma.sweep_run._spec_, ma.sweep._spec_
+    assert run.gpus == ma.GPU and run.cpu == ma.TRAIN_CPUS and run.memory == ma.TRAIN_MEMORY_GB * 1024, "one GPU container per run"
+    assert not orchestrator.gpus, "the orchestrator waits on a CPU"
+    for spec in (run, orchestrator):
+        assert spec.volumes[str(ma.DATA)]._read_only and not spec.volumes[str(ma.RESULTS)]._read_only
