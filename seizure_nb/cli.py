@@ -9,10 +9,11 @@ from pathlib import Path
 import seizure_nb
 from .edf_cache import PrepParams, MISSING_POLICIES, build_cache, format_summary, log
 from .manifest import manifest_params, scan_cache, format_counts, check_gate, check_counts, CORPUS_FILES
+from .sweep import load_run_config  # the config loader with file:line errors, shared with sweeps
 
 # %% auto #0
-__all__ = ['DEMO_CONFIG', 'cmd_make_synthetic', 'cmd_build_cache', 'cmd_scan_cache', 'cmd_doctor', 'load_run_config', 'cmd_train',
-           'cmd_evaluate', 'cmd_predict', 'cmd_demo', 'parser', 'main']
+__all__ = ['DEMO_CONFIG', 'cmd_make_synthetic', 'cmd_build_cache', 'cmd_scan_cache', 'cmd_doctor', 'cmd_train', 'cmd_evaluate',
+           'cmd_predict', 'cmd_demo', 'cmd_sweep', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #308e6625
 def _prep_args(p:argparse.ArgumentParser):
@@ -63,48 +64,6 @@ def cmd_doctor(a) -> int:
     for k, v in doctor().items(): print(f"{k:30} {v}")
     return 0
 
-def _overrides(pairs:list[str]) -> dict:
-    "`key=value` pairs (values parsed as YAML) as `load_config` overrides; a malformed pair is an error naming it."
-    import yaml
-    out = {}
-    for p in pairs:
-        if "=" not in p: raise ValueError(f"--set {p}: expected KEY=VALUE, e.g. train.epochs=2")
-        k, v = p.split("=", 1)
-        try: out[k] = yaml.safe_load(v)
-        except yaml.YAMLError as e: raise ValueError(f"--set {p}: the value is not valid YAML ({e})") from None
-    return out
-
-def _yaml_line(text:str, dotted:str) -> int|None:
-    "1-based line of the key `a.b.c` in YAML `text`, or None."
-    import yaml
-    node = yaml.compose(text)
-    for part in dotted.split("."):
-        if not isinstance(node, yaml.MappingNode): return None
-        hit = next(((k, v) for k, v in node.value if k.value == part), None)
-        if hit is None: return None
-        key, node = hit
-    return key.start_mark.line + 1
-
-def load_run_config(path:Path|None, pairs:list[str]=()):
-    "The validated config of YAML `path` plus `--set` pairs; errors name their source: the file and line, or the `--set` pair."
-    import re, yaml
-    from seizure_nb.inference import load_config
-    if path is not None:
-        if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such config file")
-        text = Path(path).read_text()
-        try: yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            line = getattr(getattr(e, "problem_mark", None), "line", None)
-            raise ValueError(f"{path}{f':{line + 1}' if line is not None else ''}: YAML syntax error ({getattr(e, 'problem', e)})") from None
-        try: load_config(path)
-        except ValueError as e:
-            key = re.search(r"config key '([^']+)'", str(e))
-            line = _yaml_line(text, key.group(1)) if key else None
-            raise ValueError(f"{path}{f':{line}' if line else ''}: {str(e).split(': ', 1)[1]}") from None
-    over = _overrides(pairs)
-    try: return load_config(path, **over)
-    except ValueError as e: raise ValueError(f"--set {' '.join(pairs)}: {str(e).split(': ', 1)[1]}") from None
-
 def cmd_train(a) -> int:
     from seizure_nb.train import train
     s = train(load_run_config(a.config, a.set), resume=a.resume)
@@ -144,6 +103,21 @@ def cmd_demo(a) -> int:
           f"{m['overlap']['sensitivity']:.3f} at {m['overlap']['fa_per_24h']:.1f} FA/24h (OVERLAP, pooled, post-processing tuned on dev); "
           f"baseline {m['baseline']['overlap']['sensitivity']:.3f} at {m['baseline']['overlap']['fa_per_24h']:.1f} FA/24h\nreport: {report}")
     return 0
+
+# %% ../nbs/09_cli.ipynb #bd72fc51
+def cmd_sweep(a) -> int:
+    "Plan, cost, confirmation, the runs one after the other, `sweep.md` (`06_sweep`)."
+    from seizure_nb.sweep import sweep_main
+    return sweep_main(a.config, a.sweep, a.set, yes=a.yes, seconds_per_epoch=a.seconds_per_epoch, price_per_hour=a.price_per_hour)
+
+def _sweep_args(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument("--config", type=Path, required=True, help="base training config (YAML)")
+    p.add_argument("--sweep", type=Path, required=True, help="sweep file: seeds and override sets (configs/sweeps/)")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="overrides of the base config for every run")
+    p.add_argument("--yes", action="store_true", help="launch without asking after the cost estimate")
+    p.add_argument("--seconds-per-epoch", type=float, help="instead of the one-step probe of each config")
+    p.add_argument("--price-per-hour", type=float, default=0.0, help="USD per hour of this machine, for the estimate")
+    return p
 
 # %% ../nbs/09_cli.ipynb #f8a048aa
 DEMO_CONFIG = Path(seizure_nb.__file__).resolve().parents[1] / "configs" / "local" / "demo.yaml"  # so `demo` runs from any directory
@@ -186,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("edfs", nargs="+", type=Path, help="EDF files")
     p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF, at the EDF's path relative to the "
                    "folder all EDFs share (a/X.edf b/X.edf give OUT/a/X.csv_bi OUT/b/X.csv_bi)"); p.set_defaults(fn=cmd_predict)
+    _sweep_args(add("sweep", "train and evaluate every config x seed of a sweep file, then collect")).set_defaults(fn=cmd_sweep)
     p = add("demo", "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
     p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")
     p.add_argument("--workers", type=int, default=2, help="cache build processes")

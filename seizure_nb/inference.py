@@ -69,6 +69,7 @@ class LogConfig:
     wandb: str = "auto" # auto (online with WANDB_API_KEY, else offline), online, offline, disabled
     wandb_project: str = "seizure_nb"
     wandb_entity: typing.Optional[str] = None # W&B team or user (None: the key's default)
+    wandb_group: typing.Optional[str] = None # W&B run group (a sweep sets its name)
     tensorboard: bool = True
     log_every: int = 10
 

@@ -35,7 +35,7 @@ def dataloader_workers(cpus:float=TRAIN_CPUS) -> int:
 __all__ = ['APP_NAME', 'REPO', 'DATA', 'RESULTS', 'CACHE', 'CONFIGS', 'GPU', 'TRAIN_CPUS', 'TRAIN_MEMORY_GB', 'TRAIN_HOURS',
            'PASS_THROUGH', 'image', 'app', 'results_volume', 'data_volume', 'S3_BUCKET', 'source', 'volumes', 'secrets',
            'ENV', 'ACTIONS', 'passthrough_env', 'dataloader_workers', 'cache_one', 'build_cache', 'scan_cache',
-           'synthetic', 'train', 'evaluate', 'test_mamba', 'parse_args', 'main']
+           'synthetic', 'train', 'evaluate', 'test_mamba', 'sweep_run', 'sweep', 'parse_args', 'main']
 
 # %% ../nbs/08_modal.ipynb #c09b689c
 image = (
@@ -147,8 +147,41 @@ def test_mamba() -> dict:
     from seizure_nb.model import doctor, backend_parity
     return {"doctor": doctor(), "parity": {layer: backend_parity(layer=layer) for layer in ("mamba1", "mamba2")}}
 
+# %% ../nbs/08_modal.ipynb #5681d47d
+@app.function(volumes=volumes, gpu=GPU, cpu=TRAIN_CPUS, memory=TRAIN_MEMORY_GB * 1024, timeout=24 * 3600, secrets=secrets, env=ENV)
+def sweep_run(config_yaml:str, label:str, seed:int) -> dict:
+    "One run of a sweep in its own container: train or resume, evaluate, result file; an error is recorded in the run directory."
+    import torch, yaml
+    from seizure_nb.inference import from_dict, Config
+    from seizure_nb.sweep import run_one, record_failure
+    cfg = from_dict(Config, yaml.safe_load(config_yaml))
+    if cfg.train.num_workers == 0: cfg.train.num_workers = dataloader_workers()
+    try: return run_one(cfg, label, seed, "cuda" if torch.cuda.is_available() else "cpu", time.time() + TRAIN_HOURS * 3600)
+    except Exception as e: return record_failure(cfg.log.out_dir, label, seed, e)
+    finally: _commit()
+
+def _fan_out(fn, args:list[tuple]) -> list:
+    "`fn` on every tuple of `args`, one container each, exceptions returned instead of raised (in this process when local)."
+    if modal.is_local(): return [fn.local(*a) for a in args]
+    return list(fn.starmap(args, return_exceptions=True))
+
+@app.function(volumes=volumes, timeout=24 * 3600, env=ENV)
+def sweep(name:str, root:str, runs:list) -> str:
+    "Run a sweep's unfinished runs (`(name, config_yaml, label, seed)` each), one GPU container per run, then collect: `sweep.md`."
+    from seizure_nb.edf_cache import log
+    from seizure_nb.sweep import RESULT_FILE, record_failure, write_sweep
+    todo = [r for r in runs if not (Path(root) / r[0] / RESULT_FILE).exists()]
+    log("SWEEP", f"{name}: {len(runs) - len(todo)} of {len(runs)} runs finished before, {len(todo)} to run")
+    results = _fan_out(sweep_run, [tuple(r[1:]) for r in todo])
+    if not modal.is_local(): results_volume.reload()
+    for (run, _, label, seed), out in zip(todo, results):
+        if isinstance(out, BaseException): record_failure(Path(root) / run, label, seed, out)
+    write_sweep(root, name)
+    _commit()
+    return (Path(root) / "sweep.md").read_text()
+
 # %% ../nbs/08_modal.ipynb #57809ec8
-ACTIONS = ("populate-cache", "build-cache", "scan-cache", "synthetic", "test-mamba", "train", "evaluate")
+ACTIONS = ("populate-cache", "build-cache", "scan-cache", "synthetic", "test-mamba", "train", "evaluate", "sweep")
 
 def _bool(v:str) -> bool:
     if v.lower() in ("true", "1", "yes"): return True
@@ -165,11 +198,36 @@ def parse_args(argv:list[str]) -> argparse.Namespace:
     ap.add_argument("--checkpoint-path", default="", help="evaluate: a checkpoint on the results volume")
     ap.add_argument("--split", default="eval", help="evaluate: the split to report")
     ap.add_argument("--corpus", default="tusz-v2.0.3", help="scan-cache: documented file counts to compare with")
+    ap.add_argument("--sweep", default="", help="sweep: the sweep file (configs/sweeps/)")
+    ap.add_argument("--yes", action="store_true", help="sweep: launch without asking after the cost estimate")
+    ap.add_argument("--seconds-per-epoch", type=float, help="sweep: instead of the measured v3 figure (H200, TUSZ epoch)")
+    ap.add_argument("--price-per-hour", type=float, help=f"sweep: USD per GPU-hour (default: Modal's list price for {GPU})")
     a = ap.parse_args(argv)
     if a.action == "populate-cache" and not a.data_dir: ap.error("--action populate-cache needs --data-dir (the local corpus root)")
     if a.action == "evaluate" and not a.checkpoint_path: ap.error("--action evaluate needs --checkpoint-path")
-    if a.action == "train" and not Path(a.config).is_file(): ap.error(f"--config {a.config}: no such file")
+    if a.action in ("train", "sweep") and not Path(a.config).is_file(): ap.error(f"--config {a.config}: no such file")
+    if a.action == "sweep" and not Path(a.sweep).is_file(): ap.error(f"--action sweep needs --sweep FILE (got {a.sweep!r})")
     return a
+
+def _launch_sweep(a):
+    "Every run's config checked here, the cost shown and confirmed, then the sweep handed to the cloud."
+    import yaml
+    from seizure_nb.inference import config_dict
+    from seizure_nb.sweep import (load_sweep, load_run_config, sweep_root, sweep_runs, run_config, estimate_cost, format_cost,
+                                  gpu_price, confirm, MODAL_SECONDS_PER_EPOCH, PRICES_DATE)
+    try:
+        sw = load_sweep(a.sweep)
+        root = sweep_root(load_run_config(a.config), sw)
+        runs = sweep_runs(sw, root)
+        cfgs = [run_config(r, sw, a.config) for r in runs]
+    except (OSError, ValueError) as e: raise SystemExit(f"error: {e}") from None  # before anything starts on Modal
+    spe = a.seconds_per_epoch or MODAL_SECONDS_PER_EPOCH
+    c = estimate_cost([cfg.train.epochs for cfg in cfgs], spe, gpu_price(GPU, a.price_per_hour))
+    where = f"{GPU}, " + ("price given" if a.price_per_hour is not None else f"Modal list price of {PRICES_DATE}")
+    where += "; s/epoch given" if a.seconds_per_epoch else "; s/epoch: v3 on an H200 over a TUSZ epoch"
+    text = f"sweep {sw.name}: at most {format_cost(c, where)} (finished runs are skipped); results in {root}"
+    if not confirm(text, a.yes): print("not launched"); return
+    print(_remote(sweep, sw.name, str(root), [(r.name, yaml.safe_dump(config_dict(cfg)), r.label, r.seed) for r, cfg in zip(runs, cfgs)]))
 
 @app.local_entrypoint()
 def main(*arglist):
@@ -180,6 +238,7 @@ def main(*arglist):
     elif a.action == "synthetic": print(_remote(synthetic))
     elif a.action == "test-mamba": print(_remote(test_mamba))
     elif a.action == "evaluate": print(_remote(evaluate, a.checkpoint_path, a.split))
+    elif a.action == "sweep": _launch_sweep(a)
     else:
         with data_volume.batch_upload(force=True) as batch: batch.put_directory(a.data_dir, "/")
         print(f"uploaded {a.data_dir} to volume seizure-nb-tusz")

@@ -57,7 +57,7 @@ def _loggers(cfg:Config, run_dir:Path, step:int=0):
     if mode != "disabled":
         try:
             import wandb
-            wb = wandb.init(project=cfg.log.wandb_project, entity=cfg.log.wandb_entity, dir=str(run_dir), mode=mode, config=config_dict(cfg),
+            wb = wandb.init(project=cfg.log.wandb_project, entity=cfg.log.wandb_entity, group=cfg.log.wandb_group, dir=str(run_dir), mode=mode, config=config_dict(cfg),
                             settings=wandb.Settings(init_timeout=60))
         except Exception as e: log("TRAIN", f"W&B disabled: {type(e).__name__}: {e}")
     return tb, wb
