@@ -25,9 +25,16 @@ __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 
            'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
+class _StdHandler(logging.StreamHandler):
+    "Info lines on stdout where a person reads them (a Jupyter kernel, a terminal), else on stderr; warnings up: stderr."
+    def emit(self, record):
+        reader = "ipykernel" in sys.modules or getattr(sys.stdout, "isatty", lambda: False)()
+        self.stream = sys.stdout if reader and record.levelno < logging.WARNING else sys.stderr  # a pipe: stdout is data
+        super().emit(record)
+
 logger = logging.getLogger("seizure_nb")
 if not logger.handlers:
-    _h = logging.StreamHandler(sys.stderr)
+    _h = _StdHandler()
     _h.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(_h)
     logger.setLevel(logging.INFO)
