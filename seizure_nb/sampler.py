@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import torch
-from .edf_cache import CHANNELS, open_entry, log
+from .edf_cache import CHANNELS, open_entry, log, tcp_bipolar
 from .manifest import Manifest, CLASSES
 
 # %% auto #0
-__all__ = ['PAD_LABEL', 'cut_window', 'WindowDataset', 'balanced_draw', 'BalancedSeizureDataset', 'plot_window']
+__all__ = ['PAD_LABEL', 'cut_window', 'WindowDataset', 'balanced_draw', 'BalancedSeizureDataset', 'onset_window', 'plot_window']
 
 # %% ../nbs/02_sampler.ipynb #bf710b10
 PAD_LABEL = -1.0 # label of the samples of a window that lie past its recording's end
@@ -85,41 +85,77 @@ class BalancedSeizureDataset(WindowDataset):
         log("DATASET", f"{self.m.split} epoch {epoch}: {len(self.indices)} windows {self.info} (seed {self.seed})")
 
 # %% ../nbs/02_sampler.ipynb #e6529336
-def plot_window(x, # (19, T) window
-                y=None, # (T,) seizure labels, shaded
-                prob=None, # (T',) predicted seizure probability, drawn under the traces
+def onset_window(ds:WindowDataset, # windows of one split
+                 lead_s:float=20.0, # seconds of background wanted before the seizure onset
+                 fs:float=256, # sampling rate of the cache
+                ) -> int:
+    "Index into `ds` of the window whose first seizure onset lies closest to `lead_s` s after its start."
+    m, best, err = ds.m, None, np.inf
+    for k, j in enumerate(ds.indices):
+        if m.frac[j] <= 0 or m.frac[j] >= 1: continue
+        y = np.asarray(ds.entry(int(m.rec[j]))[1][m.start[j]:m.start[j] + m.window], np.int8)
+        on = np.flatnonzero(np.diff(y) > 0)
+        if len(on) and abs((on[0] + 1) / fs - lead_s) < err: best, err = k, abs((on[0] + 1) / fs - lead_s)
+    if best is None: raise ValueError(f"[DATASET] {m.split}: no window with a seizure onset in it")
+    return best
+
+# %% ../nbs/02_sampler.ipynb #3d9fda93
+def _runs(mask:np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Row, start and stop (exclusive) of each run of True in a 2-d mask, row by row."
+    d = np.diff(np.pad(mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    row, start = np.nonzero(d == 1)
+    return row, start, np.nonzero(d == -1)[1]
+
+def plot_window(x, # (19, T) window in `CHANNELS` order
+                y=None, # (T,) seizure labels: shaded, and drawn in the probability lane
+                prob=None, # (T',) seizure probability (0 to 1), drawn in a lane under the traces
                 fs:float=256, # sampling rate of x
                 ax=None, title:str|None=None,
                 t0:float=0.0, # recording time of the first sample (s): the axis shows time in the recording
+                montage:str="referential", # referential: the 19 channels; tcp: the 20 of `tcp_bipolar`
                 spacing:float=6.0, # vertical distance between channels, in x's units
-                units:str="SD", # x's amplitude unit: SD for the cache's per-channel normalised EEG, µV for raw EEG
+                units:str="SD", # x's amplitude unit: SD for the cache's per-channel normalised EEG, µV for raw
                 clip:float|None=None, # clip traces at +-clip so channels never overlap (default: 0.9 spacing)
+                prob_label:str="seizure probability", # legend entry of `prob`: say what it is
                ):
-    "Plot the channels of one window with an amplitude scale bar, seizure samples shaded, optional probability trace underneath."
+    "Channels of one window with a scale bar, seizure shaded, clipping marked, optional probability lane."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D
+    if montage not in ("referential", "tcp"): raise ValueError(f"montage: referential or tcp, not {montage!r}")
     x = np.asarray(x, dtype=np.float32)
-    clip = 0.9 * spacing if clip is None else clip
-    if ax is None: _, ax = plt.subplots(figsize=(12, 7))
+    x, names = tcp_bipolar(x) if montage == "tcp" else (x, list(CHANNELS[:x.shape[0]]))
+    n, clip = x.shape[0], 0.9 * spacing if clip is None else clip
+    if ax is None: _, ax = plt.subplots(figsize=(11, 7 if prob is None else 8))
     t = t0 + np.arange(x.shape[1]) / fs
-    for i in range(x.shape[0]): ax.plot(t, np.clip(x[i], -clip, clip) - spacing * i, lw=0.4, color="k")
-    handles = []
-    if y is not None:
-        y = np.asarray(y) > 0.5
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], y.astype(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]): ax.axvspan(t0 + s / fs, t0 + e / fs, color="tab:red", alpha=0.15, lw=0)
+    for i in range(n): ax.plot(t, np.clip(x[i], -clip, clip) - spacing * i, lw=0.4, color="k")
+    handles, ticks = [], list(-spacing * np.arange(n))
+    row, s, e = _runs(np.abs(x) > clip)
+    if len(row):                                                          # clipped stretches, at the clip level
+        ax.hlines(np.sign(x[row, s]) * clip - spacing * row, t[s], t[e - 1] + 1 / fs, color="tab:orange", lw=2)
+        handles.append(Line2D([], [], color="tab:orange", lw=2, label=f"clipped at ±{clip:g} {units}"))
+    yb = None if y is None else np.asarray(y) > 0.5                       # padding (-1) is no seizure
+    if yb is not None and yb.any():
+        _, s, e = _runs(yb[None])
+        for a, b in zip(s, e): ax.axvspan(t[a], t[b - 1] + 1 / fs, color="tab:red", alpha=0.15, lw=0)
         handles.append(Patch(color="tab:red", alpha=0.3, label="seizure (annotation)"))
-    ticks, names = list(-spacing * np.arange(x.shape[0])), list(CHANNELS[:x.shape[0]])
-    if prob is not None:
+    bottom = -spacing * n
+    if prob is not None:                                                  # lane: 0 at `base`, 1 at `base + h`
+        base, h = -spacing * (n + 2.5), 2 * spacing
         prob = np.asarray(prob, dtype=np.float32)
-        base = -spacing * (x.shape[0] + 1.5)
-        handles += ax.plot(np.linspace(t[0], t[-1], len(prob)), base + 2 * spacing * prob, color="tab:blue", lw=1.5, label="seizure probability")
-        ax.axhline(base + spacing, color="tab:blue", lw=0.5, ls=":")
-        ticks.append(base + spacing); names.append("p=0.5")
-    bar = spacing / 2                                                    # amplitude scale bar, top right
-    ax.plot([t[-1], t[-1]], [spacing * 0.6, spacing * 0.6 + bar], color="k", lw=2, clip_on=False)
-    ax.text(t[-1], spacing * 0.6 + bar / 2, f" {bar:g} {units}", va="center", ha="left", fontsize=8, clip_on=False)
-    ax.set_yticks(ticks, names); ax.set_xlabel("time in the recording (s)"); ax.set_xlim(t[0], t[-1])
-    if handles: ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+        tp = t[0] + (np.arange(len(prob)) + 0.5) * len(t) / fs / len(prob)   # centres of prob's bins
+        if yb is not None: handles += ax.step(t, base + h * yb, where="post", color="tab:red", lw=1,
+                                              label="label (0/1)")
+        handles += ax.plot(tp, base + h * prob, color="tab:blue", lw=1.5, label=prob_label)
+        for v in (0, 0.5, 1): ax.axhline(base + h * v, color="tab:gray", lw=0.5, ls=":")
+        ticks += [base, base + h]; names = names + ["0", "1"]
+        bottom = base - spacing * 0.5
+    top = spacing * (1.6 if len(handles) < 2 else 2.4 if len(handles) < 3 else 3.4)  # band for the legend
+    bar, xb = spacing / 2, t[-1] - 0.01 * (t[-1] - t[0])                  # amplitude scale bar, inside
+    ax.plot([xb, xb], [spacing, spacing + bar], color="k", lw=2)
+    ax.text(xb, spacing + bar / 2, f"{bar:g} {units} ", va="center", ha="right", fontsize=9)
+    ax.set_yticks(ticks, names); ax.set_ylim(bottom, top); ax.set_xlim(t[0], t[-1])
+    ax.set_xlabel("time in the recording (s)")
+    if handles: ax.legend(handles=handles, loc="upper left", ncol=min(len(handles), 2), fontsize=9, framealpha=0.9)
     if title: ax.set_title(title)
     return ax
