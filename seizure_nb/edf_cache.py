@@ -26,10 +26,11 @@ __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'SEIZURE_TYPES', 
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 class _StdHandler(logging.StreamHandler):
-    "Info lines on stdout where a person reads them (a Jupyter kernel, a terminal), else on stderr; warnings up: stderr."
+    "Info lines to stdout where a person reads them (a Jupyter kernel, a terminal), else stderr; warnings: stderr."
     def emit(self, record):
         reader = "ipykernel" in sys.modules or getattr(sys.stdout, "isatty", lambda: False)()
-        self.stream = sys.stdout if reader and record.levelno < logging.WARNING else sys.stderr  # a pipe: stdout is data
+        info = record.levelno < logging.WARNING
+        self.stream = sys.stdout if reader and info else sys.stderr  # through a pipe, stdout is data
         super().emit(record)
 
 logger = logging.getLogger("seizure_nb")
@@ -622,25 +623,26 @@ def from_mne(raw) -> tuple[np.ndarray, float, list[tuple[float, float]]]:
 # %% ../nbs/00_edf_cache.ipynb #3ff9bb3f
 TCP_PAIRS = (("FP1", "F7"), ("F7", "T3"), ("T3", "T5"), ("T5", "O1"),    # left temporal chain
              ("FP2", "F8"), ("F8", "T4"), ("T4", "T6"), ("T6", "O2"),    # right temporal chain
-             ("T3", "C3"), ("C3", "CZ"), ("CZ", "C4"), ("C4", "T4"),     # central chain (A1-T3, T4-A2 dropped)
+             ("T3", "C3"), ("C3", "CZ"), ("CZ", "C4"), ("C4", "T4"),     # central; no A1-T3, T4-A2
              ("FP1", "F3"), ("F3", "C3"), ("C3", "P3"), ("P3", "O1"),    # left parasagittal chain
              ("FP2", "F4"), ("F4", "C4"), ("C4", "P4"), ("P4", "O2"))    # right parasagittal chain
-# TUSZ's 01_tcp_ar montage (TUSZ README), less the two channels to the ear electrodes A1, A2 that the cache lacks
+# TUSZ's 01_tcp_ar montage (TUSZ README) less its 2 channels to the ear electrodes A1, A2 (uncached)
 
 def tcp_bipolar(x:np.ndarray, # (19, T) in `CHANNELS` order, µV or the cache's SD units
                ) -> tuple[np.ndarray, list[str]]:
-    "TCP bipolar montage: `(20, T)` anode minus cathode per `TCP_PAIRS`, and the names (`FP1-F7`, ...)."
+    "TCP bipolar montage: `(20, T)` anode minus cathode per `TCP_PAIRS`, and names (`FP1-F7`, ...)."
     x = np.asarray(x)
     if x.shape[0] != len(CHANNELS):
-        raise ValueError(f"tcp_bipolar: {x.shape[0]} channels; expected the {len(CHANNELS)} of CHANNELS, in order")
+        raise ValueError(f"tcp_bipolar: {x.shape[0]} channels; expected CHANNELS' 19, in order")
     a, c = ([CHANNELS.index(p[k]) for p in TCP_PAIRS] for k in (0, 1))
     return x[a] - x[c], [f"{p}-{q}" for p, q in TCP_PAIRS]
 
 def to_mne_tcp(data:np.ndarray|RawEEG, # as for `to_mne`
                fs:float|None=None, seizures:list=()):
-    "`to_mne`'s `RawArray` in the TCP bipolar montage: the 20 channels of `tcp_bipolar`, same annotations."
+    "`to_mne`'s `RawArray` in the TCP bipolar montage: `tcp_bipolar`'s 20 channels, annotations."
     import mne
     names = [f"{p}-{q}" for p, q in TCP_PAIRS]
     anodes, cathodes = ([mne_name(p[k]) for p in TCP_PAIRS] for k in (0, 1))
     raw = to_mne(data, fs, seizures)
-    return mne.set_bipolar_reference(raw, anodes, cathodes, ch_name=names, verbose="error").pick(names)
+    tcp = mne.set_bipolar_reference(raw, anodes, cathodes, ch_name=names, verbose="error")
+    return tcp.pick(names)

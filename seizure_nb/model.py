@@ -545,7 +545,7 @@ def param_table(model:nn.Module, depth:int=1) -> str:
 # %% ../nbs/03_dual_stream_mamba.ipynb #21fd349d
 def adjacency_over_time(model:DualStreamMamba, x:torch.Tensor, # (B, 19, T) windows
                        ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Normalised adjacency `(B, Te, 19, 19)` (self loops included) and logits `(B, T)` of one forward pass."
+    "Normalised adjacency `(B, Te, 19, 19)`, self loops in, and logits `(B, T)` of a forward pass."
     seen = []
     model.adjacency = lambda h: seen.append(type(model).adjacency(model, h)) or seen[-1]
     try:
