@@ -7,11 +7,15 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-# CPU torch 2.13 first: a bare `torch` requirement could pull a multi-GB CUDA build.
+# torch first, pinned. On the project's build machine `torch==2.13.0` resolves to a CPU wheel that
+# is already on its disk. On another Linux machine PyPI's default torch wheel is the CUDA build
+# (several GB with its CUDA libraries); for the CPU build there, use PyTorch's CPU index:
+#   make setup TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 $(VENV)/.installed: settings.ini setup.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 

@@ -16,20 +16,28 @@ import seizure_nb
 
 # %% auto #0
 __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'MISSING_POLICIES', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS',
-           'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'log', 'LogProgress', 'progress', 'atomic_write',
-           'write_json', 'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'fill_missing', 'Event',
-           'read_annotations', 'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at',
+           'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'TCP_PAIRS', 'log', 'LogProgress', 'progress',
+           'atomic_write', 'write_json', 'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'fill_missing',
+           'Event', 'read_annotations', 'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at',
            'sample_labels', 'EdfLayout', 'check_edf_size', 'record_onsets', 'record_starts', 'RawEEG', 'read_eeg',
            'PrepParams', 'recorded_mask', 'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
            'source_identity', 'cache_recording', 'CacheWriteError', 'StaleCacheError', 'read_meta', 'open_entry',
            'find_recordings', 'check_patients', 'entry_status', 'stale_entries', 'failure_entry', 'free_bytes',
            'entry_bytes', 'check_free_space', 'build_cache', 'prune_cache', 'finish_build', 'corpus_identity',
-           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne']
+           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne', 'tcp_bipolar', 'to_mne_tcp']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
+class _StdHandler(logging.StreamHandler):
+    "Info lines to stdout where a person reads them (a Jupyter kernel, a terminal), else stderr; warnings: stderr."
+    def emit(self, record):
+        reader = "ipykernel" in sys.modules or getattr(sys.stdout, "isatty", lambda: False)()
+        info = record.levelno < logging.WARNING
+        self.stream = sys.stdout if reader and info else sys.stderr  # through a pipe, stdout is data
+        super().emit(record)
+
 logger = logging.getLogger("seizure_nb")
 if not logger.handlers:
-    _h = logging.StreamHandler(sys.stderr)
+    _h = _StdHandler()
     _h.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(_h)
     logger.setLevel(logging.INFO)
@@ -856,3 +864,30 @@ def from_mne(raw, # an MNE Raw: 10-20 names (`to_mne`) or a TUSZ EDF's labels (`
     seizures = [(float(a["onset"]), float(a["onset"] + a["duration"])) for a in raw.annotations if a["description"] == "seizure"]
     return data, float(raw.info["sfreq"]), seizures
 
+
+# %% ../nbs/00_edf_cache.ipynb #3ff9bb3f
+TCP_PAIRS = (("FP1", "F7"), ("F7", "T3"), ("T3", "T5"), ("T5", "O1"),    # left temporal chain
+             ("FP2", "F8"), ("F8", "T4"), ("T4", "T6"), ("T6", "O2"),    # right temporal chain
+             ("T3", "C3"), ("C3", "CZ"), ("CZ", "C4"), ("C4", "T4"),     # central; no A1-T3, T4-A2
+             ("FP1", "F3"), ("F3", "C3"), ("C3", "P3"), ("P3", "O1"),    # left parasagittal chain
+             ("FP2", "F4"), ("F4", "C4"), ("C4", "P4"), ("P4", "O2"))    # right parasagittal chain
+# TUSZ's 01_tcp_ar montage (TUSZ README) less its 2 channels to the ear electrodes A1, A2 (uncached)
+
+def tcp_bipolar(x:np.ndarray, # (19, T) in `CHANNELS` order, µV or the cache's SD units
+               ) -> tuple[np.ndarray, list[str]]:
+    "TCP bipolar montage: `(20, T)` anode minus cathode per `TCP_PAIRS`, and names (`FP1-F7`, ...)."
+    x = np.asarray(x)
+    if x.shape[0] != len(CHANNELS):
+        raise ValueError(f"tcp_bipolar: {x.shape[0]} channels; expected CHANNELS' 19, in order")
+    a, c = ([CHANNELS.index(p[k]) for p in TCP_PAIRS] for k in (0, 1))
+    return x[a] - x[c], [f"{p}-{q}" for p, q in TCP_PAIRS]
+
+def to_mne_tcp(data:np.ndarray|RawEEG, # as for `to_mne`
+               fs:float|None=None, seizures:list=()):
+    "`to_mne`'s `RawArray` in the TCP bipolar montage: `tcp_bipolar`'s 20 channels, annotations."
+    import mne
+    names = [f"{p}-{q}" for p, q in TCP_PAIRS]
+    anodes, cathodes = ([mne_name(p[k]) for p in TCP_PAIRS] for k in (0, 1))
+    raw = to_mne(data, fs, seizures)
+    tcp = mne.set_bipolar_reference(raw, anodes, cathodes, ch_name=names, verbose="error")
+    return tcp.pick(names)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 __all__ = ['MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend', 'force_fallback', 'doctor',
            'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked',
            'GatedRMSNorm', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock',
-           'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table']
+           'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table', 'adjacency_over_time']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
 def _fp32(t): return t.to(torch.promote_types(t.dtype, torch.float32))  # bf16/fp16 -> fp32, fp64 stays
@@ -555,3 +555,14 @@ def param_table(model:nn.Module, depth:int=1) -> str:
         counts[key] = counts.get(key, 0) + p.numel()
     rows = ["| module | parameters |", "|---|---:|"] + [f"| {k} | {v:,} |" for k, v in counts.items()]
     return "\n".join(rows + [f"| **total** | **{sum(counts.values()):,}** |"])
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #21fd349d
+def adjacency_over_time(model:DualStreamMamba, x:torch.Tensor, # (B, 19, T) windows
+                       ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Normalised adjacency `(B, Te, 19, 19)`, self loops in, and logits `(B, T)` of a forward pass."
+    seen = []
+    model.adjacency = lambda h: seen.append(type(model).adjacency(model, h)) or seen[-1]
+    try:
+        with torch.no_grad(): logits = model(x)
+    finally: del model.adjacency
+    return seen[0], logits

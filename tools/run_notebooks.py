@@ -7,7 +7,8 @@
 `nbdev_test` skips `#| cuda`, `#| slow` and `#| eval: false` cells and runs in its own shell; this runs every cell,
 so a notebook that works under `nbdev_test` but not in JupyterLab (a GPU cell without its check, argparse reading the
 kernel's arguments) fails here. Progress is logged as plain lines (SEIZURE_NB_PROGRESS=log) so that saved outputs stay
-small and show where each stage ended, and machine paths are replaced in what is saved.
+small and show where each stage ended; machine paths, rates and widget state are left out of what is saved
+(`trim`): they would change with every rerun.
 """
 import argparse, os, re, sys, tempfile, time
 from pathlib import Path
@@ -15,14 +16,18 @@ from pathlib import Path
 NBS = Path(__file__).resolve().parents[1] / "nbs"
 MAX_OUTPUT_CHARS = 20_000 # a text output longer than this is cut when saved
 
+RATE = re.compile(r", \d+(?:\.\d+)? [^\s,;/]+/s(?=[;\n]|$)", re.M) # `LogProgress`'s ", 4.86 it/s"
+
 def _tidy(text:str) -> str:
-    "Machine-specific paths out of saved text: this checkout becomes `<repo>`, temporary directories `<tmp>`."
+    "Saved text that reruns do not change: this checkout becomes `<repo>`, temporary directories `<tmp>`, rates go."
     text = text.replace(str(NBS.parent), "<repo>")
     text = re.sub(re.escape(tempfile.gettempdir()) + r"/tmp[\w]+", "<tmp>", text)
+    text = RATE.sub("", text)
     return text[:MAX_OUTPUT_CHARS] + "\n... (cut)\n" if len(text) > MAX_OUTPUT_CHARS else text
 
 def trim(nb):
-    "Saved outputs for reading: long text cut, machine paths replaced (see `_tidy`)."
+    "Saved outputs for reading: long text cut, machine paths and rates out (see `_tidy`), no widget state."
+    nb.metadata.pop("widgets", None)  # tqdm bars' frozen state; `nbdev_clean` keeps this key, so it goes here
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if "text" in out: out["text"] = _tidy(out["text"])
@@ -47,7 +52,7 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
     a = ap.parse_args(argv)
     os.environ["SEIZURE_NB_PROGRESS"] = "log"  # inherited by the kernels: progress as a final plain line, not a frozen bar
-    os.environ["MATPLOTLIBRC"] = str(Path(__file__).with_name("matplotlibrc"))  # modest figure resolution in saved outputs
+    os.environ["MATPLOTLIBRC"] = str(Path(__file__).with_name("matplotlibrc"))  # 110 dpi, legible legends
     paths = [p for p in sorted(NBS.glob("*.ipynb")) if not a.names or any(n in p.name for n in a.names)]
     from nbclient.exceptions import CellExecutionError
     for p in paths:
