@@ -8,6 +8,7 @@ import argparse, json, sys
 from pathlib import Path
 import seizure_nb
 from .edf_cache import PrepParams, MISSING_POLICIES, build_cache, format_summary, log
+from .synthetic import KINDS
 from .manifest import manifest_params, scan_cache, format_counts, check_gate, check_counts, CORPUS_FILES
 
 # %% auto #0
@@ -27,8 +28,9 @@ def _prep(a) -> PrepParams:
 
 def cmd_make_synthetic(a) -> int:
     from seizure_nb.synthetic import make_synthetic_corpus
-    recs = make_synthetic_corpus(a.out, tuple(int(v) for v in a.patients.split(",")), seed=a.seed)
-    log("CACHE", f"wrote {len(recs)} synthetic recordings under {a.out}")
+    patients = tuple(int(v) for v in a.patients.split(",")) if a.patients else None
+    recs = make_synthetic_corpus(a.out, patients, seed=a.seed, kind=a.kind)
+    log("CACHE", f"wrote {len(recs)} synthetic recordings ({a.kind}) under {a.out}")
     return 0
 
 def cmd_build_cache(a) -> int:
@@ -120,7 +122,7 @@ def cmd_demo(a) -> int:
     from seizure_nb.eval import evaluate_checkpoint, write_report
     out = Path(a.out).resolve()
     load_run_config(a.config, a.set)  # every config error before any data work
-    if not (out / "tusz").exists(): cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients="8,3,3", seed=a.seed))
+    if not (out / "tusz").exists(): cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients=None, seed=a.seed, kind=a.kind))
     args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, verify=False, notch=60.0, missing="interpolate", dtype="float16", lenient=False)
     rc = cmd_build_cache(argparse.Namespace(**args)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0, corpus=None))
     if rc or a.data_only: return rc
@@ -144,7 +146,9 @@ def parser() -> argparse.ArgumentParser:
     add = lambda name, help: sub.add_parser(name, help=help, description=help, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p = add("make-synthetic", "write the synthetic TUSZ-format corpus")
     p.add_argument("out", type=Path, help="corpus root to write")
-    p.add_argument("--patients", default="8,3,3", help="patients in train,dev,eval")
+    p.add_argument("--patients", help="patients in train,dev,eval (default: the kind's, demo 8,3,3, realistic 14,6,6)")
+    p.add_argument("--kind", choices=sorted(KINDS), default="demo",
+                   help="demo: easy, for fast tests; realistic: mimics, subtle seizures, TUSZ-like burden")
     p.add_argument("--seed", type=int, default=0, help="random seed"); p.set_defaults(fn=cmd_make_synthetic)
     p = add("build-cache", "preprocess every EDF of a corpus into the cache")
     p.add_argument("--data-dir", type=Path, required=True, help="corpus root (edf/train, edf/dev, edf/eval at any depth)")
@@ -178,6 +182,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")
     p.add_argument("--workers", type=int, default=2, help="cache build processes")
     p.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    p.add_argument("--kind", choices=sorted(KINDS), default="realistic", help="synthetic corpus kind (see make-synthetic)")
     p.add_argument("--config", type=Path, default=DEMO_CONFIG, help="training config")
     p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=1")
     p.add_argument("--data-only", action="store_true", help="stop after the cache and manifests"); p.set_defaults(fn=cmd_demo)
