@@ -106,7 +106,8 @@ def cmd_evaluate(a) -> int:
     from seizure_nb.eval import evaluate_checkpoint
     m = evaluate_checkpoint(a.checkpoint, a.split, a.out, max_fa_per_24h=a.max_fa)
     print(json.dumps({k: m[k] for k in ("split", "recordings", "hours", "seizures", "overlap", "taes", "szcore", "auroc_1s")}
-                     | {"operating_points": m["operating_points"]["points"], "baseline": {k: m["baseline"][k] for k in ("overlap", "auroc_1s")}}, indent=1))
+                     | {"operating_points": m["operating_points"]["points"]}
+                     | {b: {k: m[b][k] for k in ("overlap", "auroc_1s")} for b in ("baseline", "strong_baseline")}, indent=1))
     return 0
 
 def cmd_predict(a) -> int:
@@ -132,8 +133,9 @@ def cmd_demo(a) -> int:
     m = evaluate_checkpoint(ck, "eval", Path(cfg.log.out_dir) / "eval")
     report = write_report(cfg.log.out_dir, m, ck)
     print(f"\nbest {s['select_metric']} {s['best']:.3f}; eval: AUROC (1 s) {m['auroc_1s']:.3f}, OVERLAP sensitivity "
-          f"{m['overlap']['sensitivity']:.3f} at {m['overlap']['fa_per_24h']:.1f} FA/24h (OVERLAP, pooled, post-processing tuned on dev); "
-          f"baseline {m['baseline']['overlap']['sensitivity']:.3f} at {m['baseline']['overlap']['fa_per_24h']:.1f} FA/24h\nreport: {report}")
+          f"{m['overlap']['sensitivity']:.3f} at {m['overlap']['fa_per_24h']:.1f} FA/24h (OVERLAP, pooled, post-processing tuned on dev)"
+          + "".join(f"; {k} {m[k]['overlap']['sensitivity']:.3f} at {m[k]['overlap']['fa_per_24h']:.1f} FA/24h"
+                    for k in ("baseline", "strong_baseline")) + f"\nreport: {report}")
     return 0
 
 # %% ../nbs/09_cli.ipynb #f8a048aa

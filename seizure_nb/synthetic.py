@@ -9,8 +9,9 @@ import numpy as np
 from .edf_cache import CHANNELS, Event, binary_events, write_annotations, atomic_write
 
 # %% auto #0
-__all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'RATES', 'KINDS', 'write_edf', 'background_eeg', 'add_seizure',
-           'channel_events', 'background', 'sleep_stages', 'add_artifacts', 'focal_seizure', 'spike_wave',
+__all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'TEMPORALIS', 'ARTIFACTS', 'RATES', 'KINDS', 'write_edf',
+           'background_eeg', 'add_seizure', 'channel_events', 'background', 'sleep_stages', 'blink', 'eye_movement',
+           'chewing', 'muscle', 'electrode_pop', 'firda', 'ecg', 'add_artifacts', 'focal_seizure', 'spike_wave',
            'patient_profile', 'realistic_recording', 'make_synthetic_corpus']
 
 # %% ../nbs/00a_synthetic.ipynb #25c50093
@@ -115,7 +116,7 @@ def channel_events(seizures:list[dict], duration:float) -> list[Event]:
         if t < duration: out.append(Event(ch, t, duration, "bckg"))
     return out
 
-# %% ../nbs/00a_synthetic.ipynb #4e205c2c
+# %% ../nbs/00a_synthetic.ipynb #f83e1ef1
 def _noise(rng, shape:tuple, fs:int, lo:float=0.0, hi:float=np.inf, exponent:float=0.0) -> np.ndarray:
     "Gaussian noise with power ~ 1/f**`exponent` between `lo` and `hi` Hz (none outside) along the last axis, unit SD."
     import scipy.fft
@@ -143,7 +144,7 @@ def _hann_env(m:int) -> np.ndarray:
     e[:r] = np.hanning(2 * r)[:r]; e[m - r:] = np.hanning(2 * r)[r:]
     return e
 
-# %% ../nbs/00a_synthetic.ipynb #9d7bb9d5
+# %% ../nbs/00a_synthetic.ipynb #d3c7ab5a
 def background(rng, n:int, fs:int, prof:dict, stage:np.ndarray) -> np.ndarray:
     """(19, n) µV waking/sleep background. Spatially correlated 1/f noise (electrode correlation exp(-d/0.6));
     a posterior alpha rhythm (8-12 Hz, occipital maximum) present in relaxed wakefulness with eyes closed, blocked by
@@ -188,55 +189,76 @@ def sleep_stages(rng, n:int, fs:int, sleepy:bool) -> np.ndarray:
         s = int(np.clip(s + rng.choice([-1, 1], p=[0.3, 0.7]), 0, 2))
     return stage
 
-# %% ../nbs/00a_synthetic.ipynb #854f2c56
-EYES = ((-0.3, 1.15), (0.3, 1.15))
+# %% ../nbs/00a_synthetic.ipynb #639e1a52
+EYES = ((-0.3, 1.15), (0.3, 1.15)) # the eyes, in front of Fp1 and Fp2
+TEMPORALIS = ("T3", "T4", "F7", "F8")
+
+def blink(x, fs, a, b, rng):
+    "Eye blink: the cornea-positive eye moves up, a positive 80-200 µV deflection of 200-400 ms at Fp1/Fp2 (Tatum 2014)."
+    eyes = _weights(EYES[0], 0.45) + _weights(EYES[1], 0.45)
+    x[:, a:b] += rng.uniform(80, 200) * eyes[:, None] * np.hanning(b - a)
+
+def eye_movement(x, fs, a, b, rng):
+    "Lateral eye movement: box-shaped deflections of opposite polarity at F7 and F8, 40-100 µV (Tatum 2014)."
+    lat = _weights(EYES[0], 0.5) - _weights(EYES[1], 0.5)
+    x[:, a:b] += rng.choice([-1, 1]) * rng.uniform(40, 100) * lat[:, None] * _hann_env(b - a)
+
+def chewing(x, fs, a, b, rng):
+    "Chewing: 1-2 Hz trains of 20-100 Hz muscle bursts over the temporalis (T3/T4, F7/F8), 50-200 µV (Tatum 2014)."
+    m = b - a; t = np.arange(m) / fs
+    temporal = sum(_weights(ELECTRODE_XY[c], 0.3) for c in TEMPORALIS)[:, None]
+    bursts = np.clip(np.sin(2 * np.pi * rng.uniform(1, 2) * t), 0, None) ** 4
+    x[:, a:b] += rng.uniform(50, 200) * temporal * bursts * _noise(rng, (19, m), fs, 20, 100)
+
+def muscle(x, fs, a, b, rng):
+    "Muscle burst: broadband 20-100 Hz activity, 20-100 µV, over one temporal or frontal region (Tatum 2014)."
+    where = _weights(ELECTRODE_XY[str(rng.choice([*TEMPORALIS, "FP1", "FP2"]))], 0.5)
+    x[:, a:b] += rng.uniform(20, 100) * where[:, None] * _hann_env(b - a) * _noise(rng, (19, b - a), fs, 20, 100)
+
+def electrode_pop(x, fs, a, b, rng):
+    "Electrode pop: an abrupt 100-400 µV jump on one electrode decaying over 0.1-0.4 s, no field (Tatum 2014)."
+    u = np.arange(b - a) / fs
+    x[rng.integers(19), a:b] += rng.choice([-1, 1]) * rng.uniform(100, 400) * np.exp(-u / rng.uniform(0.1, 0.4))
+
+def firda(x, fs, a, b, rng):
+    """Frontal intermittent rhythmic delta: 1.5-3 Hz, 50-150 µV, bilateral frontal, 2-10 s bursts ("frontally
+    predominant rhythmic delta activity", ACNS Standardized Critical Care EEG Terminology, Hirsch et al., J Clin
+    Neurophysiol 2021)."""
+    ph = 2 * np.pi * rng.uniform(1.5, 3) * np.arange(b - a) / fs
+    front = _weights((0, 0.75), 0.6)[:, None]
+    x[:, a:b] += rng.uniform(50, 150) * front * _hann_env(b - a) * (np.sin(ph) + 0.2 * np.sin(2 * ph))
+
+def ecg(x, fs, bpm, uv, rng):
+    "ECG leakage: a QRS-shaped spike at each heart beat (`bpm` with beat-to-beat jitter), left temporal/ear maximum."
+    from scipy.signal import fftconvolve
+    n = x.shape[1]
+    beats = (np.cumsum(rng.normal(60 / bpm, 0.03, int(n / fs * bpm / 50) + 2)) * fs).astype(int)
+    imp = np.zeros(n); np.add.at(imp, beats[beats < n], 1.0)
+    qrs = np.diff(np.exp(-0.5 * (np.arange(-0.05, 0.05, 1 / fs) / 0.012) ** 2), prepend=0) * fs / 20
+    x += uv * _weights((-1.0, -0.2), 0.6)[:, None] * fftconvolve(imp, qrs, "same")[None]
+    return int((beats < n).sum())
+
+ARTIFACTS = {  # generator, rate per minute at artifact_rate 1, duration range (s), stages where it happens
+    "blink": (blink, 12, (0.2, 0.4), (0,)), "eye_movement": (eye_movement, 3, (0.4, 2.0), (0,)),
+    "chewing": (chewing, 0.5, (2, 10), (0,)), "muscle": (muscle, 1.0, (0.5, 5), (0, 1)),
+    "electrode_pop": (electrode_pop, 0.3, (0.5, 1.5), (0, 1, 2))}
 
 def add_artifacts(x:np.ndarray, fs:int, prof:dict, stage:np.ndarray, rng) -> dict[str, int]:
-    """Add the seizure mimics to `x` (19, n) µV in place; return how many of each were added. Morphologies after
-    Niedermeyer's Electroencephalography (6th ed.), chapter on artifacts, and Tatum, Handbook of EEG Interpretation
-    (2nd ed., 2014): eye blinks (Fp1/Fp2 positive 100-200 µV, 200-400 ms), lateral eye movements (opposite
-    polarity at F7 and F8, box-shaped), chewing (1-2 Hz trains of muscle bursts over the temporalis: T3/T4, F7/F8),
-    muscle bursts (broadband 20-100 Hz, temporal and frontal), electrode pops (one electrode, abrupt jump with
-    exponential decay), ECG leakage (QRS-shaped spikes at the heart rate, left temporal/ear maximum); and frontal
-    intermittent rhythmic delta (FIRDA; "frontally predominant rhythmic delta activity" in the ACNS Standardized
-    Critical Care EEG Terminology, Hirsch et al., J Clin Neurophysiol 2021)."""
-    n = x.shape[1]; t = np.arange(n) / fs; r = prof["artifact_rate"]; count = {}
-    awake = stage == 0
-    eyes = _weights(EYES[0], 0.45) + _weights(EYES[1], 0.45)
-    blinks = _spans(rng, n, fs, 12 * r, (0.2, 0.4), awake)
-    for a, b in blinks: x[:, a:b] += rng.uniform(80, 200) * eyes[:, None] * np.hanning(b - a)
-    lat = _weights(EYES[0], 0.5) - _weights(EYES[1], 0.5)  # F7 and F8 of opposite sign
-    moves = _spans(rng, n, fs, 3 * r, (0.4, 2.0), awake)
-    for a, b in moves: x[:, a:b] += rng.choice([-1, 1]) * rng.uniform(40, 100) * lat[:, None] * _hann_env(b - a)
-    temporal = sum(_weights(ELECTRODE_XY[c], 0.3) for c in ("T3", "T4", "F7", "F8"))[:, None]
-    chews = _spans(rng, n, fs, 0.5 * r, (2, 10), awake)
-    for a, b in chews:
-        m = b - a; rate = rng.uniform(1, 2)
-        bursts = np.clip(np.sin(2 * np.pi * rate * t[:m]), 0, None) ** 4
-        x[:, a:b] += rng.uniform(50, 200) * temporal * bursts * _noise(rng, (19, m), fs, 20, 100)
-    muscle = _spans(rng, n, fs, 1.0 * r, (0.5, 5), stage < 2)
-    for a, b in muscle:
-        m = b - a; where = _weights(ELECTRODE_XY[str(rng.choice(["T3", "T4", "F7", "F8", "FP1", "FP2"]))], 0.5)
-        x[:, a:b] += rng.uniform(20, 100) * where[:, None] * _hann_env(m) * _noise(rng, (19, m), fs, 20, 100)
-    pops = _spans(rng, n, fs, 0.3 * r, (0.5, 1.5))
-    for a, b in pops:
-        u = np.arange(b - a) / fs
-        x[rng.integers(19), a:b] += rng.choice([-1, 1]) * rng.uniform(100, 400) * np.exp(-u / rng.uniform(0.1, 0.4))
-    firda = _spans(rng, n, fs, prof["firda_per_min"], (2, 10))
-    front = _weights((0, 0.75), 0.6)[:, None]
-    for a, b in firda:
-        ph = 2 * np.pi * rng.uniform(1.5, 3) * t[:b - a]
-        x[:, a:b] += rng.uniform(50, 150) * front * _hann_env(b - a) * (np.sin(ph) + 0.2 * np.sin(2 * ph))
-    beats = np.cumsum(rng.normal(60 / prof["heart_bpm"], 0.03, int(n / fs * prof["heart_bpm"] / 50) + 2))
-    qrs = np.diff(np.exp(-0.5 * (np.arange(-0.05, 0.05, 1 / fs) / 0.012) ** 2), prepend=0) * fs / 20
-    left = _weights((-1.0, -0.2), 0.6)[:, None]
-    from scipy.signal import fftconvolve
-    imp = np.zeros(n); at = (beats * fs).astype(int); np.add.at(imp, at[at < n], 1.0)
-    x += prof["ecg_uv"] * left * fftconvolve(imp, qrs, "same")[None]
-    return dict(blinks=len(blinks), eye_movements=len(moves), chewing=len(chews), muscle=len(muscle), pops=len(pops),
-                firda=len(firda), heart_beats=int((at < n).sum()))
+    """Add the seizure mimics to `x` (19, n) µV in place at the patient's rates; return how many of each were added.
+    Morphologies after Niedermeyer's Electroencephalography (6th ed., 2011), chapter on artifacts, and Tatum,
+    Handbook of EEG Interpretation (2nd ed., 2014); FIRDA after the ACNS 2021 terminology."""
+    n, count = x.shape[1], {}
+    for name, (gen, per_min, dur, stages) in ARTIFACTS.items():
+        spans = _spans(rng, n, fs, per_min * prof["artifact_rate"], dur, np.isin(stage, stages))
+        for a, b in spans: gen(x, fs, a, b, rng)
+        count[name] = len(spans)
+    spans = _spans(rng, n, fs, prof["firda_per_min"], (2, 10))
+    for a, b in spans: firda(x, fs, a, b, rng)
+    count["firda"] = len(spans)
+    count["heart_beats"] = ecg(x, fs, prof["heart_bpm"], prof["ecg_uv"], rng)
+    return count
 
-# %% ../nbs/00a_synthetic.ipynb #69f95c37
+# %% ../nbs/00a_synthetic.ipynb #637cc8be
 def focal_seizure(x:np.ndarray, fs:int, onset:float, length:float, focus:str, radius:float, amp:float, rng,
                   spread_speed:float=0.08) -> dict[str, float]:
     """Add a focal seizure to `x` (19, n) µV in place; return the onset time at each involved electrode.
@@ -292,7 +314,7 @@ def spike_wave(x:np.ndarray, fs:int, onset:float, length:float, amp:float, rng) 
     x[:, a:b] += w * wave * np.clip((t[a:b] - onset) / 0.3, 0, 1) * np.clip((onset + length - t[a:b]) / 0.3, 0, 1)
     return {c: onset for c in CHANNELS}
 
-# %% ../nbs/00a_synthetic.ipynb #2975d813
+# %% ../nbs/00a_synthetic.ipynb #fb62a659
 def patient_profile(rng, has_seizures:bool) -> dict:
     "One patient's constants: background and alpha amplitude, alpha frequency, 1/f exponent, heart rate, artifact rates, seizure habits."
     lateral = [c for c in CHANNELS if not c.endswith("Z")]
@@ -330,7 +352,7 @@ def realistic_recording(rng, fs:int, dur:int, prof:dict) -> tuple[np.ndarray, li
         if onsets: seizures.append(dict(onset=onset, end=onset + length, onsets=onsets, type=typ))
     return x, sorted(seizures, key=lambda s: s["onset"]), counts
 
-# %% ../nbs/00a_synthetic.ipynb #919f76ee
+# %% ../nbs/00a_synthetic.ipynb #a2b90f27
 RATES = (256, 250, 400, 512)
 
 def _patient_id(i:int) -> str:
