@@ -148,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
     add = lambda name, help: sub.add_parser(name, help=help, description=help, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p = add("make-synthetic", "write the synthetic TUSZ-format corpus")
     p.add_argument("out", type=Path, help="corpus root to write")
-    p.add_argument("--patients", help="patients in train,dev,eval (default: the kind's, demo 8,3,3, realistic 14,6,6)")
+    p.add_argument("--patients", help="patients in train,dev,eval (default: the kind's, demo 8,3,3, realistic 16,8,8)")
     p.add_argument("--kind", choices=sorted(KINDS), default="demo",
                    help="demo: easy, for fast tests; realistic: mimics, subtle seizures, TUSZ-like burden")
     p.add_argument("--seed", type=int, default=0, help="random seed"); p.set_defaults(fn=cmd_make_synthetic)

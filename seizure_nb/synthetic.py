@@ -320,10 +320,10 @@ def patient_profile(rng, has_seizures:bool) -> dict:
     lateral = [c for c in CHANNELS if not c.endswith("Z")]
     return dict(bg_uv=rng.uniform(8, 20), exponent=rng.uniform(1.0, 1.6), alpha_uv=rng.uniform(15, 50),
                 alpha_hz=rng.uniform(8.5, 11.5), heart_bpm=rng.uniform(55, 100), ecg_uv=rng.uniform(0, 25),
-                artifact_rate=rng.lognormal(0, 0.5), firda_per_min=rng.uniform(0.2, 1.0) * (rng.uniform() < 0.4),
+                artifact_rate=rng.lognormal(0, 0.5), firda_per_min=rng.uniform(0.3, 1.5) * (rng.uniform() < 0.6),
                 sleepy=rng.uniform() < 0.5, has_seizures=has_seizures, focus=str(rng.choice(lateral)),
-                absence=rng.uniform() < 0.15, subtle_share=rng.uniform(0.2, 0.6),
-                seizures_per_hour=rng.lognormal(np.log(8), 0.5))
+                absence=rng.uniform() < 0.15, subtle_share=rng.uniform(0.4, 0.9),
+                seizures_per_hour=rng.lognormal(np.log(12), 0.5))
 
 def realistic_recording(rng, fs:int, dur:int, prof:dict) -> tuple[np.ndarray, list[dict], dict]:
     "(19, n) µV EEG of one recording, its seizures (`onset`, `end`, `onsets`, `type`) and its artifact counts."
@@ -342,12 +342,12 @@ def realistic_recording(rng, fs:int, dur:int, prof:dict) -> tuple[np.ndarray, li
             onsets, typ = spike_wave(x, fs, onset, length, rng.uniform(100, 300), rng), "absz"
         elif rng.uniform() < prof["subtle_share"]:
             onsets = focal_seizure(x, fs, onset, length, prof["focus"], rng.uniform(0.25, 0.4),
-                                   rng.uniform(1.0, 2.0) * prof["bg_uv"], rng)
+                                   rng.uniform(0.8, 1.6) * prof["bg_uv"], rng)
             typ = "fnsz"
         else:
             gen = rng.uniform() < 0.3
             onsets = focal_seizure(x, fs, onset, length, prof["focus"], 3.0 if gen else rng.uniform(0.4, 0.8),
-                                   rng.uniform(3, 8) * prof["bg_uv"], rng)
+                                   rng.uniform(2, 6) * prof["bg_uv"], rng)
             typ = "gnsz" if gen else str(rng.choice(["fnsz", "cpsz"]))
         if onsets: seizures.append(dict(onset=onset, end=onset + length, onsets=onsets, type=typ))
     return x, sorted(seizures, key=lambda s: s["onset"]), counts
@@ -361,7 +361,7 @@ def _patient_id(i:int) -> str:
     return s
 
 KINDS = {"demo": dict(n_patients=(8, 3, 3), recordings_per_patient=2, duration=(180, 360)),
-         "realistic": dict(n_patients=(14, 6, 6), recordings_per_patient=2, duration=(300, 720))}
+         "realistic": dict(n_patients=(16, 8, 8), recordings_per_patient=2, duration=(300, 720))}
 
 def _write_recording(out:Path, split:str, pid:str, montage:str, ref:str, tok:int, k:int, fs:int, dur:int,
                      x:np.ndarray, seizures:list[dict], rng) -> dict:
@@ -418,13 +418,13 @@ def make_synthetic_corpus(out:Path|str, # corpus root; `out/edf/{train,dev,eval}
     recordings_per_patient = recordings_per_patient or d["recordings_per_patient"]
     out, recs, k = Path(out), [], 0
     splits = [split for split, n_pat in zip(("train", "dev", "eval"), n_patients) for _ in range(n_pat)]
-    first = {s: splits.index(s) for s in set(splits)}  # each split's first patient has seizures (the gate needs some)
+    first = {s: splits.index(s) for s in set(splits)}  # every other patient of each split has seizures, the first one too
     for p_idx, split in enumerate(splits):
         pid = _patient_id(1000 + 37 * p_idx + 7919 * seed)
         montage, ref = [("01_tcp_ar", "REF"), ("03_tcp_ar_a", "REF"), ("02_tcp_le", "LE")][p_idx % 3]
         if kind == "realistic":
             prng = np.random.default_rng([seed, 1_000_000 + p_idx])
-            prof = patient_profile(prng, first[split] == p_idx or prng.uniform() < 0.5)
+            prof = patient_profile(prng, (p_idx - first[split]) % 2 == 0)
         for tok in range(recordings_per_patient):
             rng = np.random.default_rng([seed, k])
             fs, dur = RATES[k % len(RATES)], int(rng.integers(duration[0], duration[1] + 1))

@@ -51,8 +51,8 @@ def dev_auroc(model, cfg) -> float:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("learning")
-    make_synthetic_corpus(root / "tusz", n_patients=(10, 3, 0), recordings_per_patient=2, duration=(240, 300),
-                          seed=1, kind="realistic")
+    make_synthetic_corpus(root / "tusz", n_patients=(10, 4, 0), recordings_per_patient=2, duration=(240, 300),
+                          seed=5, kind="realistic")  # seed 5: 6 train and 5 dev seizures
     shutil.copytree(root / "tusz", root / "shuffled")
     shuffle_labels(root / "shuffled")
     for name in ("tusz", "shuffled"): build_cache(root / name, root / f"cache_{name}", workers=2)
@@ -61,12 +61,12 @@ def corpus(tmp_path_factory):
 def run(root, name:str, data:str="tusz", model_cls=DualStreamMamba, monkeypatch=None) -> tuple[float, float]:
     "Untrained and trained dev AUROC of one short run (the real dev labels in both cases)."
     cfg = load_config(**CONFIG, **{"data.data_dir": str(root / data), "data.cache_dir": str(root / f"cache_{data}"),
-                                   "log.out_dir": str(root / name)})
+                                   "log.out_dir": str(root / f"run_{name}")})
     if monkeypatch: monkeypatch.setattr(seizure_nb.train, "DualStreamMamba", model_cls)
     seizure_nb.train.train(cfg)
     torch.manual_seed(cfg.train.seed)
     untrained = dev_auroc(model_cls(cfg.model).eval(), cfg)
-    model = model_cls(cfg.model); model.load_state_dict(torch.load(root / name / "last.pt", weights_only=True)["model"])
+    model = model_cls(cfg.model); model.load_state_dict(torch.load(root / f"run_{name}" / "last.pt", weights_only=True)["model"])
     return untrained, dev_auroc(model.eval(), cfg)
 
 def test_training_beats_the_untrained_model(corpus):
