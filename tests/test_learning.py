@@ -2,7 +2,7 @@
 AUROC (per second, last checkpoint, no selection on dev) above the untrained model's by `MARGIN`, and the same run
 must not when learning is broken: train labels shuffled (each recording's seizures moved to random times), or a
 model that never sees its input. Model vs baseline is a reported result (`make demo`), not asserted here."""
-import shutil
+import os, shutil
 import numpy as np
 import pytest
 import torch
@@ -14,6 +14,9 @@ from seizure_nb.model import DualStreamMamba
 from seizure_nb.sampler import WindowDataset
 import seizure_nb.train
 
+# Not yet validated within CI's budget (see nbs/00a_synthetic.ipynb, "A check that learning happens"): opt in.
+pytestmark = pytest.mark.skipif(os.environ.get("SEIZURE_NB_LEARNING_CHECK") != "1",
+                                reason="set SEIZURE_NB_LEARNING_CHECK=1 to run the learning check (several CPU minutes)")
 MARGIN = 0.15  # dev AUROC points above the untrained model
 CONFIG = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64, "model.edge_pool": 4,
           "model.n_graph_layers": 1, "data.window_s": 30.0, "data.stride_s": 10.0, "train.epochs": 3,
