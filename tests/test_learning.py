@@ -1,5 +1,5 @@
 """The learning check (issue 22): a short seeded training run on the realistic synthetic corpus must raise the dev
-AUROC (per second, last checkpoint, no selection on dev) above the untrained model's by `MARGIN`, and the same run
+AUROC (per second, last checkpoint, no selection on dev) above the untrained model's (or chance) by `MARGIN`, and the same run
 must not when learning is broken: train labels shuffled (each recording's seizures moved to random times), or a
 model that never sees its input. Model vs baseline is a reported result (`make demo`), not asserted here."""
 import os, shutil
@@ -17,7 +17,9 @@ import seizure_nb.train
 # Not yet validated within CI's budget (see nbs/00a_synthetic.ipynb, "A check that learning happens"): opt in.
 pytestmark = pytest.mark.skipif(os.environ.get("SEIZURE_NB_LEARNING_CHECK") != "1",
                                 reason="set SEIZURE_NB_LEARNING_CHECK=1 to run the learning check (several CPU minutes)")
-MARGIN = 0.15  # dev AUROC points above the untrained model
+MARGIN = 0.1  # dev AUROC points above the untrained model, or above chance (0.5) when the untrained model is worse
+# (an untrained model can rank seizures below background: AUROC 0.19 measured here; any training, even on shuffled
+# labels, moves that towards 0.5, which is not learning)
 CONFIG = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64, "model.edge_pool": 4,
           "model.n_graph_layers": 1, "data.window_s": 30.0, "data.stride_s": 10.0, "train.epochs": 3,
           "train.batch_size": 8, "train.lr": 0.005, "train.warmup_steps": 5, "train.device": "cpu",
@@ -74,12 +76,12 @@ def run(root, name:str, data:str="tusz", model_cls=DualStreamMamba, monkeypatch=
 
 def test_training_beats_the_untrained_model(corpus):
     untrained, trained = run(corpus, "real")
-    assert trained >= untrained + MARGIN, f"dev AUROC {trained:.3f}, untrained {untrained:.3f}"
+    assert trained >= max(untrained, 0.5) + MARGIN, f"dev AUROC {trained:.3f}, untrained {untrained:.3f}"
 
 def test_shuffled_labels_do_not(corpus):
     untrained, trained = run(corpus, "shuffled", data="shuffled")
-    assert trained < untrained + MARGIN, f"dev AUROC {trained:.3f} after training on shuffled labels, untrained {untrained:.3f}"
+    assert trained < max(untrained, 0.5) + MARGIN, f"dev AUROC {trained:.3f} after training on shuffled labels, untrained {untrained:.3f}"
 
 def test_a_blind_model_does_not(corpus, monkeypatch):
     untrained, trained = run(corpus, "blind", model_cls=Blind, monkeypatch=monkeypatch)
-    assert trained < untrained + MARGIN, f"dev AUROC {trained:.3f} of a model that never sees its input, untrained {untrained:.3f}"
+    assert trained < max(untrained, 0.5) + MARGIN, f"dev AUROC {trained:.3f} of a model that never sees its input, untrained {untrained:.3f}"
