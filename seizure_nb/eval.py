@@ -14,9 +14,10 @@ from .inference import (PostProcessing, detect_events, stitch, overlap_score, sc
                                   fa_curve, best_at_fa, reference_events)
 
 # %% auto #0
-__all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'HEADLINE', 'REPORT_ROWS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci',
-           'second_features', 'LineLengthBaseline', 'evaluate_split', 'plot_fa_curve', 'plot_timelines',
-           'evaluate_checkpoint', 'predict_edfs', 'prediction_paths', 'write_report']
+__all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'ZABIHI_BANDS', 'SUMMARIES', 'PER_CHANNEL', 'GBM_GRID', 'HEADLINE', 'BASELINES',
+           'REPORT_ROWS', 'DETECTORS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci', 'second_features',
+           'LineLengthBaseline', 'zabihi_features', 'GradientBoostingBaseline', 'evaluate_split', 'plot_fa_curve',
+           'plot_timelines', 'evaluate_checkpoint', 'predict_edfs', 'prediction_paths', 'write_report']
 
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
@@ -90,6 +91,17 @@ def _second_labels(seizures:list, n:int) -> np.ndarray:
     "1 for each second `t` whose middle `t + 0.5` lies in a seizure."
     return sample_labels([(s - 0.5, e - 0.5) for s, e in seizures], n, 1.0)
 
+def _split_features(cache_dir, split:str, params:dict, featurize, max_recordings:int|None=None, tag:str="BASELINE"):
+    "`(ids, [features], [labels])` of (evenly spaced, at most `max_recordings`) recordings of `split`."
+    from seizure_nb.manifest import load_manifest
+    ids = load_manifest(cache_dir, split, params).recordings
+    if max_recordings: ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1, min(len(ids), max_recordings)).astype(int))]
+    X, y, metas = [], [], []
+    for rec_id in progress(ids, desc=f"[{tag}] {split} features", leave=False):
+        data, _, meta = open_entry(cache_dir, split, rec_id)
+        X.append(featurize(data, meta["fs"])); y.append(_second_labels(meta["seizures"], len(X[-1]))); metas.append(meta)
+    return ids, X, y, metas
+
 @dataclass
 class LineLengthBaseline:
     "A classical detector: logistic regression on `second_features`, fitted on train."
@@ -103,13 +115,7 @@ class LineLengthBaseline:
             l2:float=1e-3) -> LineLengthBaseline:
         from scipy.optimize import minimize
         from scipy.special import expit
-        from seizure_nb.manifest import load_manifest
-        ids = load_manifest(cache_dir, "train", params).recordings
-        ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1, min(len(ids), max_recordings)).astype(int))]
-        X, y = [], []
-        for rec_id in progress(ids, desc="[BASELINE] train features", leave=False):
-            data, _, meta = open_entry(cache_dir, "train", rec_id)
-            X.append(second_features(data, meta["fs"])); y.append(_second_labels(meta["seizures"], len(X[-1])))
+        _, X, y, _ = _split_features(cache_dir, "train", params, second_features, max_recordings)
         X, y = np.concatenate(X).astype(np.float64), np.concatenate(y).astype(np.float64)
         if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
         mean, std = X.mean(0), X.std(0) + 1e-6
@@ -122,13 +128,93 @@ class LineLengthBaseline:
     def traces(self, cache_dir, split:str, params:dict) -> list[dict]:
         "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
         from scipy.special import expit
-        from seizure_nb.manifest import load_manifest
-        out = []
-        for rec_id in progress(load_manifest(cache_dir, split, params).recordings, desc=f"[BASELINE] {split}", leave=False):
-            data, _, meta = open_entry(cache_dir, split, rec_id)
-            z = (second_features(data, meta["fs"]) - self.mean) / self.std @ self.w[:-1] + self.w[-1]
-            out.append(dict(rec_id=rec_id, trace=expit(z), ref=reference_events(meta), duration_s=meta["duration_s"]))
-        return out
+        ids, X, _, metas = _split_features(cache_dir, split, params, second_features)
+        return [dict(rec_id=i, trace=expit((x - self.mean) / self.std @ self.w[:-1] + self.w[-1]), ref=reference_events(m),
+                     duration_s=m["duration_s"]) for i, x, m in zip(ids, X, metas)]
+
+# %% ../nbs/05_eval.ipynb #21f89bd6
+ZABIHI_BANDS = ((1, 4), (4, 8), (8, 13), (13, 30), (30, 80)) # Hz: delta, theta, alpha, beta, gamma
+SUMMARIES = ("mean", "max", "min", "std") # over channels
+PER_CHANNEL = ("line_length", "log_sd", "log_peak_to_peak", "hjorth_mobility", "hjorth_complexity", "skewness",
+               "kurtosis", "zero_crossings", "spectral_entropy", "dominant_hz", *(f"log_power_{lo}_{hi}" for lo, hi in
+               ZABIHI_BANDS), *(f"rel_power_{lo}_{hi}" for lo, hi in ZABIHI_BANDS), "log_slow_fast_ratio")
+
+def _per_channel(e:np.ndarray, fs:int) -> np.ndarray:
+    "(features, channels, seconds) of one-second epochs `e` (channels, seconds, fs)."
+    d = np.diff(e, axis=2); dd = np.diff(d, axis=2)
+    var, vd, vdd = e.var(2) + 1e-9, d.var(2) + 1e-9, dd.var(2) + 1e-9
+    mob = np.sqrt(vd / var); comp = np.sqrt(vdd / vd) / mob
+    z = (e - e.mean(2, keepdims=True)) / np.sqrt(var)[..., None]
+    spec = np.abs(np.fft.rfft(e * np.hanning(fs).astype(np.float32), axis=2)) ** 2  # 1 Hz bins
+    bands = np.stack([spec[:, :, lo:hi].sum(2) for lo, hi in ZABIHI_BANDS]) + 1e-9
+    total = bands.sum(0)
+    p = spec[:, :, 1:80] / (spec[:, :, 1:80].sum(2, keepdims=True) + 1e-9)
+    entropy = -(p * np.log(p + 1e-12)).sum(2) / np.log(p.shape[2])
+    zero_cross = (np.diff(np.sign(z), axis=2) != 0).mean(2)
+    return np.stack([np.log(np.abs(d).mean(2) + 1e-9), 0.5 * np.log(var), np.log(np.ptp(e, axis=2) + 1e-9),
+                     mob, comp, (z ** 3).mean(2), (z ** 4).mean(2), zero_cross, entropy,
+                     np.argmax(spec[:, :, 1:30], axis=2) + 1.0,
+                     *np.log(bands), *(bands / total), np.log((bands[0] + bands[1]) / (bands[2] + bands[3]))])
+
+def _context(f:np.ndarray, k:int) -> tuple[np.ndarray, np.ndarray]:
+    "Means of `f` (seconds, features) over the `k` seconds before and the `k` seconds after each second."
+    c = np.concatenate([np.zeros((1, f.shape[1])), np.cumsum(f, 0)])
+    i = np.arange(len(f))
+    lo, hi = np.maximum(i - k, 0), np.minimum(i + 1 + k, len(f))
+    past = (c[i] - c[lo]) / np.maximum(i - lo, 1)[:, None]
+    future = (c[hi] - c[i + 1]) / np.maximum(hi - i - 1, 1)[:, None]
+    return past, future
+
+def zabihi_features(x:np.ndarray, # (channels, samples) preprocessed EEG
+                    fs:int=256, # sampling rate
+                    context_s:int=30, # seconds of context on each side (the future half makes it offline)
+                    chunk_s:int=600, # seconds transformed at a time (bounds memory on long recordings)
+                   ) -> np.ndarray:
+    "`(seconds, 21 x 4 x 3)` features of each whole second of `x`: per channel, summarised, with past and future context."
+    n, per = x.shape[1] // fs, []
+    for a in range(0, n, chunk_s):
+        e = np.asarray(x[:, a * fs:min(n, a + chunk_s) * fs], np.float32).reshape(x.shape[0], -1, fs)
+        per.append(_per_channel(e, fs))
+    if n == 0: return np.zeros((0, len(PER_CHANNEL) * len(SUMMARIES) * 3), np.float32)
+    f = np.concatenate(per, axis=2)  # (features, channels, seconds)
+    f -= np.median(f, axis=2, keepdims=True)
+    f = np.concatenate([getattr(np, s)(f, axis=1) for s in SUMMARIES]).T
+    return np.concatenate([f, *_context(f, context_s)], axis=1).astype(np.float32)
+
+# %% ../nbs/05_eval.ipynb #37a2b699
+GBM_GRID = (dict(learning_rate=0.1, max_leaf_nodes=15), dict(learning_rate=0.05, max_leaf_nodes=31),
+            dict(learning_rate=0.1, max_leaf_nodes=7)) # tried on dev
+
+@dataclass
+class GradientBoostingBaseline:
+    "The strong classical detector: gradient-boosted trees on `zabihi_features`, fitted on train, tuned on dev."
+    model: object # a fitted sklearn HistGradientBoostingClassifier
+    tuning: list # (hyper-parameters, dev AUROC) of each candidate
+
+    @classmethod
+    def fit(cls, cache_dir, params:dict, # a cache and the manifest parameters of the run
+            max_recordings:int=300, # evenly spaced train recordings to fit on
+            grid=GBM_GRID, seed:int=0) -> GradientBoostingBaseline:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        _, X, y, _ = _split_features(cache_dir, "train", params, zabihi_features, max_recordings)
+        X, y = np.concatenate(X), np.concatenate(y)
+        if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
+        _, Xd, yd, _ = _split_features(cache_dir, "dev", params, zabihi_features)
+        Xd, yd = np.concatenate(Xd), np.concatenate(yd)
+        best, tuning = None, []
+        for hp in grid:
+            m = HistGradientBoostingClassifier(max_iter=200, l2_regularization=1.0, class_weight="balanced",
+                                               early_stopping=False, random_state=seed, **hp).fit(X, y)
+            tuning.append((hp, auroc(m.predict_proba(Xd)[:, 1], yd)))
+            if best is None or tuning[-1][1] > best[1]: best = (m, tuning[-1][1])
+        log("BASELINE", "gradient boosting tuned on dev (AUROC 1 s): " + "; ".join(f"{h} {a:.3f}" for h, a in tuning))
+        return cls(best[0], tuning)
+
+    def traces(self, cache_dir, split:str, params:dict) -> list[dict]:
+        "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
+        ids, X, _, metas = _split_features(cache_dir, split, params, zabihi_features)
+        return [dict(rec_id=i, trace=self.model.predict_proba(x)[:, 1] if len(x) else np.zeros(0), ref=reference_events(m),
+                     duration_s=m["duration_s"]) for i, x, m in zip(ids, X, metas)]
 
 # %% ../nbs/05_eval.ipynb #6f612637
 def evaluate_split(recs:list[dict], # the split reported, from `recording_traces`
@@ -186,10 +272,11 @@ def plot_timelines(recs:list[dict], pp:PostProcessing, ax=None, max_recordings:i
 
 # %% ../nbs/05_eval.ipynb #ef7f9312
 HEADLINE = ("overlap", "taes", "szcore", "auroc_1s", "pr_auc_1s", "overlap_ci", "postprocessing")
+BASELINES = (("baseline", LineLengthBaseline), ("strong_baseline", GradientBoostingBaseline)) # metrics key, detector
 
 def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|None=None, device:str="cpu",
                         max_fa_per_24h:float=10.0, # false-alarm budget of the post-processing tuned on dev
-                        baseline:bool=True, # also fit, tune and score the classical baseline
+                        baseline:bool=True, # also fit, tune and score the classical baselines (`BASELINES`)
                        ) -> dict:
     "Tune post-processing on dev, score `split` (model and baseline), write outputs under `out_dir` (default: next to the checkpoint)."
     from matplotlib.figure import Figure  # drawn off-screen, whatever backend the caller (a notebook) uses
@@ -202,12 +289,12 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
     log("EVAL", f"post-processing tuned on dev: {pp} (dev OVERLAP sensitivity {info['dev_sensitivity']:.3f} at {info['dev_fa_per_24h']:.2f} FA/24h)")
     recs = dev if split == "dev" else traces(split)
     metrics = evaluate_split(recs, dev, pp, split, out_dir) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir)}
-    if baseline:
-        b = LineLengthBaseline.fit(cache, params)
+    for key, cls in BASELINES if baseline else ():
+        b = cls.fit(cache, params)
         bdev = b.traces(cache, "dev", params)
         bpp, _ = tune_postprocessing(bdev, max_fa_per_24h)
-        bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp, split, out_dir / "baseline")
-        metrics["baseline"] = {k: bm[k] for k in HEADLINE} | {"operating_points": bm["operating_points"]["points"]}
+        bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp, split, out_dir / key)
+        metrics[key] = {k: bm[k] for k in HEADLINE} | {"operating_points": bm["operating_points"]["points"]}
     write_json(out_dir / "metrics.json", metrics); write_json(Path(checkpoint).parent / "postprocessing.json", asdict(pp))
     fig = Figure(figsize=(14, 0.45 * min(12, len(recs)) + 2.5))
     axs = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.5]})
@@ -215,7 +302,8 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
     o = metrics["overlap"]
     log("EVAL", f"{split}: {metrics['recordings']} recordings, {metrics['hours']:.2f} h, {metrics['seizures']} seizures; "
                 f"OVERLAP sensitivity {o['sensitivity']:.3f} at {o['fa_per_24h']:.1f} FA/24h; AUROC(1 s) {metrics['auroc_1s']:.3f}"
-                + (f"; baseline {metrics['baseline']['overlap']['sensitivity']:.3f} at {metrics['baseline']['overlap']['fa_per_24h']:.1f} FA/24h" if baseline else ""))
+                + "".join(f"; {k} {metrics[k]['overlap']['sensitivity']:.3f} at {metrics[k]['overlap']['fa_per_24h']:.1f} FA/24h"
+                          for k, _ in BASELINES if k in metrics))
     return metrics
 
 def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu") -> tuple[list[Path], dict[str, str]]:
@@ -270,13 +358,16 @@ def _score_rows(m:dict) -> list[str]:
     o, t, zp, zs = m["overlap"], m["taes"], m["szcore"]["pooled"], m["szcore"]["per_subject"]
     z = lambda d: f"{_fmt(d['sensitivity'])} / {_fmt(d['precision'])} / {_fmt(d['f1'])} / {_fmt(d['fa_per_24h'], '.2f')}"
     return [f"{_fmt(o['sensitivity'])} / {_fmt(o['fa_per_24h'], '.2f')}", f"{_fmt(t['sensitivity'])} / {_fmt(t['fa_per_24h'], '.2f')}",
-            z(zp), z(zs), f"{_fmt(m['auroc_1s'])} / {_fmt(m['pr_auc_1s'])}"]
+            z(zp), z(zs), f"{_fmt(m['auroc_1s'])} / {_fmt(m['pr_auc_1s'])}",
+            "{} to {}".format(*(_fmt(v) for v in m["overlap_ci"]["sensitivity"]))]
 
 REPORT_ROWS = ("OVERLAP (NEDC v6.0.0) sensitivity / FA per 24 h, pooled over recordings",
                "TAES (NEDC v6.0.0) sensitivity / FA per 24 h, pooled over recordings",
                "SzCORE sensitivity / precision / F1 / FA per 24 h, pooled over recordings",
                "SzCORE sensitivity / precision / F1 / FA per 24 h, mean over subjects",
-               "AUROC / PR-AUC of per-second probabilities, pooled")
+               "AUROC / PR-AUC of per-second probabilities, pooled",
+               "OVERLAP sensitivity, 95% bootstrap interval over recordings")
+DETECTORS = {"baseline": "baseline (line length + band power)", "strong_baseline": "strong baseline (gradient boosting, offline)"}
 
 def _pp_text(d:dict) -> str: return str(PostProcessing(**{f.name: d[f.name] for f in dataclasses.fields(PostProcessing)}))
 
@@ -304,11 +395,13 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     plot_window(x, y, prob=prob[::32], ax=fig.subplots(), t0=m.start[j] / 256,
                 title=f"{m.recordings[m.rec[j]]}: EEG, seizure (shaded), model probability")
     fig.tight_layout(); fig.savefig(run_dir / "window.png", dpi=100)
-    b = metrics.get("baseline")
-    scores = "\n".join(f"| {name} | {a} | {c} |" for name, a, c in zip(REPORT_ROWS, _score_rows(metrics), _score_rows(b) if b else ["not run"] * 5))
-    def op(p): return "not reached on dev" if p is None else f"{p['threshold']:.2f} | {_fmt(p['sensitivity'])} / {_fmt(p['fa_per_24h'], '.2f')}"
-    bops = b["operating_points"] if b else {}
-    ops = "\n".join(f"| {t} | {op(p)} | {op(bops.get(t)) if b else 'not run'} |" for t, p in metrics["operating_points"]["points"].items())
+    bases = {k: metrics[k] for k in DETECTORS if k in metrics}
+    cols = [_score_rows(metrics)] + [_score_rows(b) for b in bases.values()]
+    scores = "\n".join(f"| {name} | " + " | ".join(c[i] for c in cols) + " |" for i, name in enumerate(REPORT_ROWS))
+    def op(p): return "not reached on dev | " if p is None else f"{p['threshold']:.2f} | {_fmt(p['sensitivity'])} / {_fmt(p['fa_per_24h'], '.2f')}"
+    ops = "\n".join(f"| {t} | {op(p)} | " + " | ".join(op(b["operating_points"].get(t)) for b in bases.values()) + " |"
+                    for t, p in metrics["operating_points"]["points"].items())
+    names = ["model"] + [DETECTORS[k] for k in bases]
     events = Path(os.path.relpath(Path(metrics["out_dir"]) / "events.png", run_dir)).as_posix()
     text = f"""# Run report: {run_dir.name}
 
@@ -318,20 +411,20 @@ OVERLAP and TAES are scored as NEDC eval v6.0.0 scores them; SzCORE as the offic
 szcore-evaluation) scores it: events cut to whole seconds (1 Hz masks), then `timescoring`'s event scoring.
 Post-processing was tuned on dev; nothing below was chosen on {s}.
 
-| {s} split | model | baseline (line length + band power) |
-|---|---|---|
+| {s} split | {' | '.join(names)} |
+|---|{'---|' * len(names)}
 {scores}
 
 Operating points: for each false-alarm target, the threshold with the highest OVERLAP sensitivity on **dev** within
 the target, applied unchanged to {s} (the {s} false-alarm rate it gives may exceed the target).
 
-| FA/24h target | model: threshold | model: {s} OVERLAP sensitivity / FA per 24 h | baseline: threshold | baseline: {s} OVERLAP sensitivity / FA per 24 h |
-|---|---|---|---|---|
+| FA/24h target | {' | '.join(f'{n}: threshold | {n}: {s} OVERLAP sensitivity / FA per 24 h' for n in names)} |
+|---|{'---|---|' * len(names)}
 {ops}
 
 OVERLAP sensitivity {metrics['overlap_ci']['level']:.0%} bootstrap interval over recordings: {_fmt(metrics['overlap_ci']['sensitivity'][0])} to {_fmt(metrics['overlap_ci']['sensitivity'][1])}; FA per 24 h: {_fmt(metrics['overlap_ci']['fa_per_24h'][0], '.2f')} to {_fmt(metrics['overlap_ci']['fa_per_24h'][1], '.2f')}.
 
-Post-processing (tuned on dev): model {_pp_text(metrics['postprocessing'])}""" + (f"; baseline {_pp_text(b['postprocessing'])}" if b else "") + f"""
+Post-processing (tuned on dev): model {_pp_text(metrics['postprocessing'])}""" + "".join(f"; {DETECTORS[k]} {_pp_text(b['postprocessing'])}" for k, b in bases.items()) + f"""
 
 ![events]({events})
 ![curves](curves.png)

@@ -15,7 +15,7 @@ def corpus(tmp_path_factory):
     return d
 
 def test_demo_runs_the_data_pipeline(tmp_path):
-    r = run("demo", "--out", tmp_path / "demo")
+    r = run("demo", "--out", tmp_path / "demo", "--kind", "demo")
     assert r.returncode == 0, r.stderr
     assert "[CACHE]" in r.stderr and "[DATA]" in r.stderr
     summary = json.loads((tmp_path / "demo/cache/summary.json").read_text())
@@ -81,13 +81,13 @@ def test_scan_cache_requires_a_dev_split(corpus, tmp_path):
 
 def test_demo_from_another_directory(tmp_path):
     "The default demo config is found from any directory; a relative --out is taken from where the command runs."
-    r = subprocess.run([sys.executable, "-m", "seizure_nb", "demo", "--out", "here", "--data-only"], capture_output=True, text=True, cwd=tmp_path)
+    r = subprocess.run([sys.executable, "-m", "seizure_nb", "demo", "--out", "here", "--data-only", "--kind", "demo"], capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads((tmp_path / "here/cache/summary.json").read_text())["failed"] == 0
 
 def test_progress_in_a_log_is_plain_lines(tmp_path):
     "Output to a file (not a terminal): progress is a few plain lines, never carriage-return updates."
-    r = run("demo", "--out", tmp_path / "d", "--data-only")
+    r = run("demo", "--out", tmp_path / "d", "--data-only", "--kind", "demo")
     assert r.returncode == 0 and "\r" not in r.stderr and "[CACHE] build: 28/28" in r.stderr, r.stderr[-2000:]
 
 def test_build_cache_messages_name_what_failed(corpus, tmp_path):

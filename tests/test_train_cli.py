@@ -13,7 +13,7 @@ def run(*args):
 def demo(tmp_path_factory):
     "A shorter `make demo`: the smoke model, two epochs."
     out = tmp_path_factory.mktemp("demo")
-    r = run("demo", "--out", out, "--config", "configs/local/smoke.yaml", "--set", "train.max_steps=null", "train.epochs=2")
+    r = run("demo", "--out", out, "--kind", "demo", "--config", "configs/local/smoke.yaml", "--set", "train.max_steps=null", "train.epochs=2")
     assert r.returncode == 0, r.stderr[-3000:]
     return out, r
 
