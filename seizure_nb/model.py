@@ -13,10 +13,10 @@ import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 # %% auto #0
-__all__ = ['SSD_LIMITS', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend', 'force_fallback', 'doctor',
-           'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked',
-           'GatedRMSNorm', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock',
-           'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table']
+__all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend',
+           'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref',
+           'ssd_chunked', 'GatedRMSNorm', 'kernel_sequences', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer',
+           'SSGLayer', 'TemporalBlock', 'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
 def _fp32(t): return t.to(torch.promote_types(t.dtype, torch.float32))  # bf16/fp16 -> fp32, fp64 stays
@@ -356,6 +356,16 @@ class GatedRMSNorm(nn.Module):
         g = y.unflatten(-1, (-1, self.group_size))
         return (g * torch.rsqrt(g.pow(2).mean(-1, keepdim=True) + self.eps)).flatten(-2) * self.weight.float()
 
+CUDA_GRID_Y = 65_535  # CUDA's limit on a launch grid's y (and z) dimension
+
+def kernel_sequences(L:int, # sequence length (steps)
+                     chunk_size:int, # the SSD kernel's chunk
+                     limit:int=CUDA_GRID_Y) -> int:
+    """Most sequences one call of mamba-ssm's SSD kernels takes: `_chunk_state_fwd`, `_chunk_scan_fwd` and their
+    backward kernels launch `batch * ceil(L / chunk_size)` blocks along the grid's y axis (mamba-ssm 2.3.2), which
+    CUDA caps at 65,535 (the v3 edge stream at batch 256: 43,776 sequences x 2 chunks, `invalid argument`)."""
+    return max(1, limit // -(-L // chunk_size))
+
 class Mamba2(nn.Module):
     "Mamba-2 block (SSD) with mamba-ssm's `Mamba2` parameters; input and output (B, L, d_model)."
     def __init__(self, d_model:int, d_state:int=64, d_conv:int=4, expand:int=2, headdim:int=64, ngroups:int=1,
@@ -381,9 +391,11 @@ class Mamba2(nn.Module):
         xBC = F.silu(causal_depthwise_conv(xBC.transpose(1, 2), self.conv1d.weight, self.conv1d.bias)).transpose(1, 2)
         x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state, self.ngroups * self.d_state], dim=-1)
         A = -torch.exp(self.A_log.float())
-        scan = _mamba2_kernels()[0] if mamba_backend(u.device, "mamba2")[0] == "mamba_ssm" else ssd_chunked
-        y = scan(x.unflatten(-1, (self.nheads, self.headdim)), dt, A, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)),
-                 chunk_size=self.chunk_size, D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True)
+        kernel = mamba_backend(u.device, "mamba2")[0] == "mamba_ssm"
+        scan, n = (_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y)) if kernel else (ssd_chunked, Bsz)
+        args = (x.unflatten(-1, (self.nheads, self.headdim)), dt, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)))
+        y = torch.cat([scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]), chunk_size=self.chunk_size,
+                            D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True) for i in range(0, Bsz, n)])
         return self.out_proj(self.norm(y.flatten(-2), z).to(u.dtype))
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #f077de69
