@@ -346,15 +346,35 @@ def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplu
 
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #67993f0f
+class _GatedRMSNormFn(torch.autograd.Function):
+    "`rmsnorm(y * silu(z)) * weight` in float32 (float64 stays), keeping only `y`, `z` (their dtype) and the inverse RMS for the backward pass."
+    @staticmethod
+    def forward(ctx, y, z, weight, group_size, eps):
+        f = torch.promote_types(y.dtype, torch.float32)
+        g = (y.to(f) * F.silu(z.to(f))).unflatten(-1, (-1, group_size))
+        rstd = torch.rsqrt(g.pow(2).mean(-1, keepdim=True) + eps)
+        ctx.save_for_backward(y, z, weight, rstd); ctx.group_size = group_size
+        return (g * rstd).flatten(-2) * weight.to(f)
+    @staticmethod
+    def backward(ctx, gout):
+        y, z, weight, rstd = ctx.saved_tensors                                       # in-place steps: fewer float32 temporaries
+        sz = torch.sigmoid(z.to(gout.dtype)); gate = torch.mul(z, sz)                       # silu(z) = z sigmoid(z)
+        n = torch.mul(y, gate).unflatten(-1, (-1, ctx.group_size)).mul_(rstd)        # the normalised values
+        gw = (gout * n.flatten(-2)).flatten(0, -2).sum(0)
+        gn = torch.mul(gout, weight.to(gout.dtype)).unflatten(-1, (-1, ctx.group_size))
+        gg = gn.sub_(n.mul_((gn * n).mean(-1, keepdim=True))).mul_(rstd).flatten(-2)  # through the RMS normalisation
+        del n
+        gy = torch.mul(gg, gate).to(y.dtype); del gate
+        dsilu = torch.sub(1, sz).mul_(z).add_(1).mul_(sz); del sz                    # silu'(z) = sigmoid(z) (1 + z (1 - sigmoid(z)))
+        return gy, gg.mul_(y).mul_(dsilu).to(z.dtype), gw.to(weight.dtype), None, None
+
 class GatedRMSNorm(nn.Module):
-    "mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of `group_size` channels, times `weight`."
+    """mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of `group_size`
+    channels, times `weight`, computed in float32 (as its Triton kernel does) with a hand-written backward."""
     def __init__(self, d:int, group_size:int, eps:float=1e-5):
         super().__init__()
         self.weight, self.group_size, self.eps = nn.Parameter(torch.ones(d)), group_size, eps
-    def forward(self, y, z):
-        y = (y * F.silu(z)).float()
-        g = y.unflatten(-1, (-1, self.group_size))
-        return (g * torch.rsqrt(g.pow(2).mean(-1, keepdim=True) + self.eps)).flatten(-2) * self.weight.float()
+    def forward(self, y, z): return _GatedRMSNormFn.apply(y, z, self.weight, self.group_size, self.eps)
 
 CUDA_GRID_Y = 65_535  # CUDA's limit on a launch grid's y (and z) dimension
 
@@ -394,8 +414,9 @@ class Mamba2(nn.Module):
         kernel = mamba_backend(u.device, "mamba2")[0] == "mamba_ssm"
         scan, n = (_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y)) if kernel else (ssd_chunked, Bsz)
         args = (x.unflatten(-1, (self.nheads, self.headdim)), dt, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)))
-        y = torch.cat([scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]), chunk_size=self.chunk_size,
-                            D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True) for i in range(0, Bsz, n)])
+        ys = [scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]), chunk_size=self.chunk_size,
+                   D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True) for i in range(0, Bsz, n)]
+        y = ys[0] if len(ys) == 1 else torch.cat(ys)
         return self.out_proj(self.norm(y.flatten(-2), z).to(u.dtype))
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #f077de69
@@ -431,7 +452,7 @@ class ModelConfig:
     dropout: float = 0.1
     chunk: int = 64 # time steps per chunk of the PyTorch scans
     allow_fallback: bool = False # train on CUDA with the PyTorch path when mamba-ssm's kernels are missing (10-16x slower)
-    activation_checkpoint: str = "off" # recompute in backward: off, node (node-stream BiMamba blocks), blocks (every BiMamba and TCN block)
+    activation_checkpoint: str = "off" # recompute in backward: off, node (node-stream BiMamba blocks), blocks (every BiMamba, TCN and graph block)
     def __post_init__(self):
         if self.preset not in MODEL_PRESETS: raise ValueError(f"unknown model preset '{self.preset}' (known: {', '.join(MODEL_PRESETS)})")
         for k in ("node_layer", "edge_layer"):
@@ -524,16 +545,16 @@ class DualStreamMamba(nn.Module):
         self.graph_layers = nn.ModuleList((SSGLayer(d, c.ssg_alpha, c.ssg_k, c.dropout) if c.graph_layer == "ssg" else GraphLayer(d, c.dropout))
                                           for _ in range(c.n_graph_layers))
         self.head = nn.Sequential(nn.LayerNorm(2 * d), nn.Linear(2 * d, 1))
-        recompute = {"off": [], "node": [*self.node_layers], "blocks": [*self.tcn, *self.node_layers, *self.edge_layers]}
+        recompute = {"off": [], "node": [*self.node_layers], "blocks": [*self.tcn, *self.node_layers, *self.edge_layers, *self.graph_layers]}
         if c.activation_checkpoint not in recompute:
             raise ValueError(f"model.activation_checkpoint must be one of {', '.join(recompute)}, got {c.activation_checkpoint!r}")
         for block in recompute[c.activation_checkpoint]: block.recompute = True
 
     @staticmethod
-    def _block(layer, x):
-        "`layer(x)`; with autograd on, a block marked `recompute` keeps only its input and is rerun in the backward pass."
-        if getattr(layer, "recompute", False) and torch.is_grad_enabled(): return checkpoint(layer, x, use_reentrant=False)
-        return layer(x)
+    def _block(layer, *x):
+        "`layer(*x)`; with autograd on, a block marked `recompute` keeps only its inputs and is rerun in the backward pass."
+        if getattr(layer, "recompute", False) and torch.is_grad_enabled(): return checkpoint(layer, *x, use_reentrant=False)
+        return layer(*x)
 
     def adjacency(self, h):
         "Dynamic normalised adjacency (B, Te, 19, 19) from node features h (B, 19, L, d) via the edge stream."
@@ -570,7 +591,7 @@ class DualStreamMamba(nn.Module):
         adj_t = adj.repeat_interleave(self.c.edge_pool, dim=1)[:, :L]    # edge steps -> node steps
         g = h.transpose(1, 2) + self.lpe(laplacian_pe(adj, self.c.lpe_k)).repeat_interleave(self.c.edge_pool, dim=1)[:, :L].to(h.dtype)
         adj_t = adj_t.to(g.dtype)
-        for layer in self.graph_layers: g = layer(g, adj_t)               # (B, L, n, d)
+        for layer in self.graph_layers: g = self._block(layer, g, adj_t)               # (B, L, n, d)
         logits = self.head(torch.cat([g.mean(2), g.amax(2)], -1)).squeeze(-1)   # (B, L)
         return F.interpolate(logits[:, None].float(), size=T, mode="linear", align_corners=False)[:, 0]
 
