@@ -145,23 +145,25 @@ def _proxy_scan(x, dt, A, B, C, chunk_size, D=None, dt_bias=None, dt_softplus=Fa
     return _KernelProxy.apply(x, dt, A, B, C, D, dt_bias, chunk_size, dt_softplus)
 
 @contextlib.contextmanager
-def ssd_path(path:str):
+def ssd_path(path:str, share:float=1.0):
     """Mamba-2 layers on CPU tensors as on the GPU: `kernel` through `_KernelProxy`, `torch` through `ssd_chunked` at
-    the CUDA chunk and block limits (`SSD_LIMITS['cuda']`)."""
+    the CUDA chunk and `share` of the CUDA block budget (`SSD_LIMITS['cuda']`): the share of a batch being accounted."""
     backend, kernels, limits = model_module.mamba_backend, model_module._mamba2_kernels, dict(SSD_LIMITS)
     if path == "kernel":
         model_module.mamba_backend = lambda device, layer="mamba1": ("mamba_ssm", "proxy") if layer == "mamba2" else backend(device, layer)
         model_module._mamba2_kernels = lambda: (_proxy_scan, "proxy")
-    else: SSD_LIMITS["cpu"] = SSD_LIMITS["cuda"]
+    else: SSD_LIMITS["cpu"] = (SSD_LIMITS["cuda"][0], max(1, int(SSD_LIMITS["cuda"][1] * share)))
     try: yield
     finally: model_module.mamba_backend, model_module._mamba2_kernels = backend, kernels; SSD_LIMITS.update(limits)
 
-def train_live_bytes(B:int, path:str="kernel", preset:str="v3", T:int=60 * 256, **overrides) -> int:
+def train_live_bytes(B:int, path:str="kernel", preset:str="v3", T:int=60 * 256, of_batch:int|None=None, **overrides) -> int:
     """Peak live tensor bytes of one training step (fwd + bwd + AdamW, bf16 autocast as on the GPU) of `preset` with
-    `overrides` at batch `B`, on CPU tensors, after a warm-up step; `path` as in `ssd_path`."""
+    `overrides` at batch `B`, on CPU tensors, after a warm-up step; `path` as in `ssd_path`. With `of_batch`, the B
+    windows are accounted as part of a batch of that size: the PyTorch path's block temporaries, bounded per batch,
+    are given the share B / of_batch (so that B=2 scales linearly to B=of_batch)."""
     torch.manual_seed(0)
     cfg = ModelConfig.from_preset(preset, **overrides)
-    with ssd_path(path):
+    with ssd_path(path, B / (of_batch or B)):
         model = DualStreamMamba(cfg); opt = torch.optim.AdamW(model.parameters(), 1e-4)
         x = torch.randn(B, 19, T); y = (torch.rand(B, T) > .9).float()
         def step():

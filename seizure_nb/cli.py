@@ -109,7 +109,7 @@ def cmd_evaluate(a) -> int:
 
 def cmd_predict(a) -> int:
     from seizure_nb.eval import predict_edfs
-    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out)
+    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out, batch_size=a.batch_size, stride_s=a.stride)
     for p in outs: print(p)
     for edf, err in failed.items(): print(f"error: {edf}: {err}", file=sys.stderr)
     return int(bool(failed))
@@ -173,7 +173,10 @@ def parser() -> argparse.ArgumentParser:
     p = add("predict", "detect seizures in EDF files (no annotations needed)")
     p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
     p.add_argument("edfs", nargs="+", type=Path, help="EDF files")
-    p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF"); p.set_defaults(fn=cmd_predict)
+    p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF")
+    p.add_argument("--batch-size", type=int, help="windows per forward pass (default: from the model's size, about 2 GB)")
+    p.add_argument("--stride", type=float, help="seconds between window starts, at most the window (default: the training stride)")
+    p.set_defaults(fn=cmd_predict)
     p = add("demo", "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
     p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")
     p.add_argument("--workers", type=int, default=2, help="cache build processes")

@@ -325,21 +325,23 @@ def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplu
         Bc, Cc = B.view(b, nc, Q, g, -1), C.view(b, nc, Q, g, -1)              # (b, c, Q, g, n): never repeated per head
         a = (dt * A).view(b, nc, Q, h).permute(0, 1, 3, 2)                     # (b, c, h, Q) log decays
         per = h * Q * Q                                                        # elements per (sequence, chunk)
-        bs = b if nc * per <= budget else max(1, min(b, budget // per))        # sequences per block
-        cs = max(1, budget // (bs * per))                                      # chunks per block
+        bs = min(b, max(1, budget // per))                                     # sequences per block
+        cs = max(1, min(nc, budget // (bs * per)))                             # chunks per block
         grad = torch.is_grad_enabled() and any(t.requires_grad for t in (xdt, a, Bc, Cc))
         within = (lambda *t: checkpoint(_ssd_within, *t, use_reentrant=False)) if grad else _ssd_within
         y = torch.cat([torch.cat([within(*(t[i:i + bs, j:j + cs] for t in (Cc, Bc, a, xdt))) for j in range(0, nc, cs)], 1)
                        for i in range(0, b, bs)])
         ag = a.unflatten(2, (g, r))                                            # (b, c, g, h/g, Q)
         to_end = F.pad(ag[..., 1:].flip(-1).cumsum(-1).flip(-1), (0, 1)).exp()  # decay from each step to its chunk's end
-        ends = torch.einsum("bcgrs,bcsgrp,bcsgn->bcgrpn", to_end, xdt.unflatten(3, (g, r)), Bc)  # each chunk's own end state
+        xend = xdt.unflatten(3, (g, r)) * to_end.permute(0, 1, 4, 2, 3)[..., None]  # inputs decayed to the chunk's end
+        ends = torch.einsum("bcsgrp,bcsgn->bcgrpn", xend, Bc)                  # each chunk's own end state
         total = ag.sum(-1).exp()                                               # decay across a whole chunk
         H, starts = torch.zeros_like(ends[:, 0]), []
         for c in range(nc):                                                    # states entering each chunk
             starts.append(H); H = total[:, c, ..., None, None] * H + ends[:, c]
         from_start = ag.cumsum(-1).exp()                                       # decay from the chunk's start to each step
-        y = y + torch.einsum("bctgn,bcgrpn,bcgrt->bctgrp", Cc, torch.stack(starts, 1), from_start).flatten(3, 4)
+        off = torch.einsum("bctgn,bcgrpn->bctgrp", Cc, torch.stack(starts, 1))  # C_t . the state entering the chunk
+        y = y + (off * from_start.permute(0, 1, 4, 2, 3)[..., None]).flatten(3, 4)
         y = y.reshape(b, nc * Q, h, p)[:, :l]
         if D is not None: y = y + x[:, :l] * D.to(y.dtype)[:, None]
     return y.to(dtype)

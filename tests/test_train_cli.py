@@ -93,3 +93,15 @@ def test_evaluate_from_another_directory(demo, tmp_path):
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads((tmp_path / "ev/metrics.json").read_text())["split"] == "dev" and not (tmp_path / "demo").exists()
+
+def test_predict_stride_and_batch_size_options(demo, tmp_path):
+    "`--stride` sets the windows' spacing (at most the window), `--batch-size` the windows per pass; the events cover the file."
+    out, _ = demo
+    edf = next((out / "tusz/edf/eval").rglob("*.edf"))
+    r = run("predict", "--checkpoint", out / "run/best.pt", edf, "--out", tmp_path / "pred", "--stride", "60", "--batch-size", "3")
+    assert r.returncode == 0, r.stderr[-2000:]
+    from seizure_nb.edf_cache import read_annotations
+    hdr, ev, _ = read_annotations(tmp_path / "pred" / f"{edf.stem}.csv_bi")
+    assert ev and ev[-1].stop == pytest.approx(float(hdr["duration"].split()[0]), abs=0.01)
+    r = run("predict", "--checkpoint", out / "run/best.pt", edf, "--out", tmp_path / "pred2", "--stride", "90")
+    assert r.returncode == 2 and "at most the window" in r.stderr
