@@ -3,7 +3,7 @@ model and v3 (random weights), each with its peak resident memory, beside Seizur
 same recording when given a checkout of it (its code is imported from there, never copied here).
 
     python benchmarks/predict_cpu.py                                     # 1 thread, a 60-minute recording
-    python benchmarks/predict_cpu.py --minutes 10 --models small,demo    # shorter; times scaled to one hour
+    python benchmarks/predict_cpu.py --minutes 10 --models small,demo    # shorter; scaled to one hour by window count
     python benchmarks/predict_cpu.py --seizure-transformer PATH          # PATH: a SeizureTransformer checkout (wu_2025/src)
     python benchmarks/predict_cpu.py --quick                             # a smoke run (tests/test_benchmarks.py)
 
@@ -51,8 +51,11 @@ print(json.dumps(dict(seconds=time.perf_counter() - t, peak_rss=hwm(), **extra))
 
 def ours(ckpt, edf, out, batch_size, stride):
     setup = ("from seizure_nb.eval import predict_edfs\nfrom seizure_nb.inference import load_model, predict_batch_size\n"
+             "from seizure_nb.manifest import window_starts\nfrom seizure_nb.edf_cache import read_eeg\n"
              f"m, cfg = load_model({str(ckpt)!r})\nbs = {batch_size} or predict_batch_size(cfg.model, int(cfg.data.window_s * 256))\n"
-             f"extra = dict(batch_size=bs, params=sum(p.numel() for p in m.parameters()))\ndel m")
+             f"w, s = int(cfg.data.window_s * 256), int(({stride} or cfg.data.stride_s) * 256)\n"
+             f"n = len(window_starts(read_eeg({str(edf)!r}).data.shape[1], w, s)); hour = len(window_starts(3600 * 256, w, s))\n"
+             f"extra = dict(batch_size=bs, params=sum(p.numel() for p in m.parameters()), windows=n, windows_per_hour=hour)\ndel m")
     run = (f"outs, failed = predict_edfs({str(ckpt)!r}, [{str(edf)!r}], {str(out)!r}, batch_size=bs, stride_s={stride})\n"
            "assert outs and not failed, failed")
     return setup, run
@@ -62,7 +65,8 @@ def seizure_transformer(checkout, edf):
              "from wu_2025.architecture import SeizureTransformer\nfrom wu_2025.utils import get_dataloader, predict\n"
              f"from seizure_nb.edf_cache import read_eeg\nx = read_eeg({str(edf)!r}).data.astype('float64')\n"
              "torch.manual_seed(0); m = SeizureTransformer().eval()\n"
-             "extra = dict(batch_size=512, params=sum(p.numel() for p in m.parameters()))")
+             "extra = dict(batch_size=512, params=sum(p.numel() for p in m.parameters()), windows=-(-x.shape[1] // 15360), "
+             "windows_per_hour=60)")
     run = "y = predict(m, get_dataloader(x, 256, batch_size=512), 'cpu', x.shape[1])"
     return setup, run
 
@@ -77,17 +81,17 @@ def main(minutes=60.0, models="small,demo,v3", threads=1, batch_size=None, strid
     if quick: minutes, models = 2.0, "demo"
     tmp = Path(tempfile.mkdtemp())
     edf = write_recording(tmp / "rec_s001_t000.edf", minutes)
-    per_hour = 60.0 / minutes
     rows = {}
+    per_hour = lambda r: r["seconds"] * r["windows_per_hour"] / r["windows"]  # scaled by windows: 355 per hour at 10 s
     print(f"prediction on CPU, {threads} thread(s), {minutes:g} min of 19-channel EEG at 256 Hz, times per hour of EEG")
     if seizure_transformer_path:
         r = measure(*seizure_transformer(seizure_transformer_path, edf), threads)
-        rows["SeizureTransformer"] = r | {"s_per_hour": r["seconds"] * per_hour}
+        rows["SeizureTransformer"] = r | {"s_per_hour": per_hour(r)}
     else: print("  SeizureTransformer: skipped (give --seizure-transformer PATH, a checkout of its repository)")
     for name in [m for m in models.split(",") if m]:
         ck = write_checkpoint(tmp / f"{name}.pt", name)
         r = measure(*ours(ck, edf, tmp / name, batch_size, stride), threads)
-        rows[name] = r | {"s_per_hour": r["seconds"] * per_hour}
+        rows[name] = r | {"s_per_hour": per_hour(r)}
     base = rows.get("SeizureTransformer", {}).get("s_per_hour")
     for name, r in rows.items():
         ratio = f", {r['s_per_hour'] / base:.1f}x SeizureTransformer" if base and name != "SeizureTransformer" else ""
@@ -97,7 +101,7 @@ def main(minutes=60.0, models="small,demo,v3", threads=1, batch_size=None, strid
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--minutes", type=float, default=60.0, help="length of the recording (times are scaled to one hour)")
+    ap.add_argument("--minutes", type=float, default=60.0, help="length of the recording (times scaled to one hour by window count)")
     ap.add_argument("--models", default="small,demo,v3", help="comma-separated: small, demo, v3")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch-size", type=int, help="windows per pass (default: predict_batch_size)")
