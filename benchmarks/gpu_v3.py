@@ -7,7 +7,7 @@ training step with a cold and with a warm Triton cache (`TRITON_CACHE_DIR`); pri
     python benchmarks/gpu_v3.py --device cpu --quick                  # the CPU smoke run (tests/test_benchmarks.py)
 
 Each step is skipped, with the reason printed, when the budget left is under its estimate; results go to
-`$OUT/gpu_v3.json` (or ./gpu_v3.json) as they come.
+`$OUT/gpu_v3.json` (or .gpu/gpu_v3.json, ignored) as they come.
 """
 import argparse, datetime, json, os, statistics, subprocess, sys, time
 from pathlib import Path
@@ -125,7 +125,7 @@ def main(argv=None):
     if dev == "cuda" and not torch.cuda.is_available(): ap.error("--device cuda: no CUDA GPU here")
     T, reps = (512, 1) if a.quick else (60 * 256, 3)
     b = (lambda n: min(n, 2)) if a.quick else (lambda n: n)
-    out = Path(os.environ.get("OUT", ".")) / "gpu_v3.json"
+    out = Path(os.environ.get("OUT", ROOT / ".gpu")) / "gpu_v3.json"; out.parent.mkdir(parents=True, exist_ok=True)
     res = {"env": dict(torch=torch.__version__, device=torch.cuda.get_device_name() if dev == "cuda" else "cpu",
                        kernel=kernels_missing("mamba2") or "mamba-ssm Triton SSD importable",
                        triton_cache=os.environ.get("TRITON_CACHE_DIR", "default"))}
