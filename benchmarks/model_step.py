@@ -13,15 +13,16 @@ peak bytes of live tensors, which reproduces the CUDA allocator's figures for ou
 B=256) and mambapy (4.53 vs 4.52 GiB at B=64) and so tells the GPU memory of ours at the CUDA chunk and block
 sizes on any machine. Variants that cannot run here (mamba-ssm off CUDA, mambapy not installed) print as skipped.
 """
-import argparse, functools, json, statistics, subprocess, sys, time, weakref
+import argparse, contextlib, dataclasses, functools, json, statistics, subprocess, sys, time, weakref
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import seizure_nb.model as model_module
 from seizure_nb.model import (selective_scan, selective_scan_ref, Mamba, DualStreamMamba, ModelConfig, GraphLayer,
-                              _mamba_kernels, _SelectiveScan, force_fallback)
+                              _mamba_kernels, _SelectiveScan, force_fallback, ssd_chunked, SSD_LIMITS)
 
 def sync(device):
     if device == "cuda": torch.cuda.synchronize()
@@ -115,6 +116,62 @@ def tensor_peak(name, B, L, chunk=64, block=64):
     step = lambda: fn(**x).square().mean().backward()
     step()
     with _LiveBytes() as m: step()
+    return m.peak
+
+class _KernelProxy(torch.autograd.Function):
+    """Stand-in for mamba-ssm's `mamba_chunk_scan_combined` (2.3.2) in the accounting: the output's values come from
+    `ssd_chunked` run outside the accounting; counted are the kernel's own allocations (`_chunk_cumsum_fwd`'s dA_cumsum
+    and dt, the chunk states before and after `_state_passing_fwd`, `_bmm_chunk_fwd`'s C.B, the output), what its
+    autograd function saves (output, x, dt, dA_cumsum, A, B, C, D, dt_bias), and in backward gradients the size of
+    its inputs (zeros: the accounting needs their storage, not their values)."""
+    @staticmethod
+    def forward(ctx, x, dt, A, B, C, D, dt_bias, chunk_size, softplus):
+        from torch.utils._python_dispatch import _disable_current_modes
+        with _disable_current_modes(): values = ssd_chunked(x, dt, A, B, C, chunk_size, D, dt_bias, softplus)
+        (b, l, h, p), (g, n), nc, f32 = x.shape, B.shape[2:], -(-x.shape[1] // chunk_size), torch.float32
+        dA_cumsum, dt_out = (x.new_empty(b, h, nc, chunk_size, dtype=f32) for _ in range(2))
+        states = [x.new_empty(b, nc, h, p, n, dtype=f32) for _ in range(2)]
+        CB = x.new_empty(b, nc, g, chunk_size, chunk_size, dtype=f32)
+        out = values.clone()
+        del states, CB, dt_out
+        ctx.save_for_backward(out, x, dt, dA_cumsum, A, B, C, D, dt_bias)
+        return out
+    @staticmethod
+    def backward(ctx, g):
+        out, x, dt, _, A, B, C, D, dt_bias = ctx.saved_tensors
+        return (*(torch.zeros_like(t) for t in (x, dt, A, B, C, D, dt_bias)), None, None)
+
+def _proxy_scan(x, dt, A, B, C, chunk_size, D=None, dt_bias=None, dt_softplus=False):
+    return _KernelProxy.apply(x, dt, A, B, C, D, dt_bias, chunk_size, dt_softplus)
+
+@contextlib.contextmanager
+def ssd_path(path:str, share:float=1.0):
+    """Mamba-2 layers on CPU tensors as on the GPU: `kernel` through `_KernelProxy`, `torch` through `ssd_chunked` at
+    the CUDA chunk and `share` of the CUDA block budget (`SSD_LIMITS['cuda']`): the share of a batch being accounted."""
+    backend, kernels, limits = model_module.mamba_backend, model_module._mamba2_kernels, dict(SSD_LIMITS)
+    if path == "kernel":
+        model_module.mamba_backend = lambda device, layer="mamba1": ("mamba_ssm", "proxy") if layer == "mamba2" else backend(device, layer)
+        model_module._mamba2_kernels = lambda: (_proxy_scan, "proxy")
+    else: SSD_LIMITS["cpu"] = (SSD_LIMITS["cuda"][0], max(1, int(SSD_LIMITS["cuda"][1] * share)))
+    try: yield
+    finally: model_module.mamba_backend, model_module._mamba2_kernels = backend, kernels; SSD_LIMITS.update(limits)
+
+def train_live_bytes(B:int, path:str="kernel", preset:str="v3", T:int=60 * 256, of_batch:int|None=None, **overrides) -> int:
+    """Peak live tensor bytes of one training step (fwd + bwd + AdamW, bf16 autocast as on the GPU) of `preset` with
+    `overrides` at batch `B`, on CPU tensors, after a warm-up step; `path` as in `ssd_path`. With `of_batch`, the B
+    windows are accounted as part of a batch of that size: the PyTorch path's block temporaries, bounded per batch,
+    are given the share B / of_batch (so that B=2 scales linearly to B=of_batch)."""
+    torch.manual_seed(0)
+    cfg = ModelConfig.from_preset(preset, **overrides)
+    with ssd_path(path, B / (of_batch or B)):
+        model = DualStreamMamba(cfg); opt = torch.optim.AdamW(model.parameters(), 1e-4)
+        x = torch.randn(B, 19, T); y = (torch.rand(B, T) > .9).float()
+        def step():
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                out = model(x)
+            F.binary_cross_entropy_with_logits(out.float(), y).backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        step()
+        with _LiveBytes() as m: step()
     return m.peak
 
 def dispatched_ops(B, L, chunk=64, block=64):

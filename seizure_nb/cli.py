@@ -82,7 +82,7 @@ def cmd_evaluate(a) -> int:
 
 def cmd_predict(a) -> int:
     from seizure_nb.eval import predict_edfs
-    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out)
+    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out, batch_size=a.batch_size, stride_s=a.stride)
     for p in outs: print(p)
     for edf, err in failed.items(): print(f"error: {edf}: {err}", file=sys.stderr)
     return int(bool(failed))
@@ -165,7 +165,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
     p.add_argument("edfs", nargs="+", type=Path, help="EDF files")
     p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF, at the EDF's path relative to the "
-                   "folder all EDFs share (a/X.edf b/X.edf give OUT/a/X.csv_bi OUT/b/X.csv_bi)"); p.set_defaults(fn=cmd_predict)
+                   "folder all EDFs share (a/X.edf b/X.edf give OUT/a/X.csv_bi OUT/b/X.csv_bi)")
+    p.add_argument("--batch-size", type=int, help="windows per forward pass (default: from the model's size, about 2 GB)")
+    p.add_argument("--stride", type=float, help="seconds between window starts, at most the window (default: the training stride)")
+    p.set_defaults(fn=cmd_predict)
     _sweep_args(add("sweep", "train and evaluate every config x seed of a sweep file, then collect")).set_defaults(fn=cmd_sweep)
     p = add("demo", "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
     p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")

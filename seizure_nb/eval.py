@@ -306,18 +306,25 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
                           for k, _ in BASELINES if k in metrics))
     return metrics
 
-def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu") -> tuple[list[Path], dict[str, str]]:
+def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu",
+                 batch_size:int|None=None, # windows per forward pass; None: `predict_batch_size` (about 2 GB)
+                 stride_s:float|None=None, # seconds between window starts; None: the checkpoint's `data.stride_s`
+                ) -> tuple[list[Path], dict[str, str]]:
     "Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`; returns the files written and `{edf: error}` of those that failed."
     import torch
     from seizure_nb.edf_cache import read_eeg, preprocess
-    from seizure_nb.manifest import window_starts
+    from seizure_nb.manifest import window_starts, manifest_params
+    from seizure_nb.inference import predict_batch_size
     from seizure_nb.sampler import cut_window
     root, dests = prediction_paths(edfs, out_dir)  # colliding names refused before any work
     log("EVAL", f"{len(dests)} EDF file(s): each .csv_bi goes under {out_dir} at its EDF's path relative to {root}")
     model, cfg = load_model(checkpoint, device)
+    if stride_s is not None and not 0 < stride_s <= cfg.data.window_s:
+        raise ValueError(f"prediction stride {stride_s} s: must be > 0 and at most the window ({cfg.data.window_s} s)")
     ppf = Path(checkpoint).parent / "postprocessing.json"
     pp = PostProcessing(**json.loads(ppf.read_text())) if ppf.exists() else PostProcessing()
-    p, mp, bs = cfg.data.prep, cfg.data.manifest_params, cfg.train.batch_size
+    p, mp = cfg.data.prep, manifest_params(cfg.data.prep, cfg.data.window_s, stride_s or cfg.data.stride_s)
+    bs = batch_size or predict_batch_size(cfg.model, mp["window"])
     def predict_one(edf:Path, dest:Path) -> Path:
         x, _ = preprocess(read_eeg(edf, p.missing), p)
         starts = window_starts(x.shape[1], mp["window"], mp["stride"])  # one padded window when shorter than a window

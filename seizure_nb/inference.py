@@ -19,10 +19,10 @@ from .model import DualStreamMamba, ModelConfig
 # %% auto #0
 __all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'SZCORE_HOW', 'THRESHOLDS', 'DataConfig', 'TrainConfig', 'LogConfig',
            'Config', 'from_dict', 'load_config', 'resolve_paths', 'config_dict', 'save_checkpoint', 'load_checkpoint',
-           'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_windows',
-           'auroc', 'average_precision', 'stitch', 'PostProcessing', 'detect_events', 'check_events', 'overlap_score',
-           'taes_score', 'szcore_mask', 'szcore_score', 'check_traces', 'score_recordings', 'at_threshold', 'fa_curve',
-           'best_at_fa', 'reference_events', 'traces_from_windows', 'recording_traces']
+           'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_batch_size',
+           'predict_windows', 'auroc', 'average_precision', 'stitch', 'PostProcessing', 'detect_events', 'check_events',
+           'overlap_score', 'taes_score', 'szcore_mask', 'szcore_score', 'check_traces', 'score_recordings',
+           'at_threshold', 'fa_curve', 'best_at_fa', 'reference_events', 'traces_from_windows', 'recording_traces']
 
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
@@ -39,10 +39,13 @@ class DataConfig:
     strict: bool = True
     val_max_windows: typing.Optional[int] = None # validate on an evenly spaced subset of dev windows (no record-level dev scores then)
     max_files: typing.Optional[int] = None # use at most this many recordings per split, whole patients (smoke runs)
+    eval_stride_s: typing.Optional[float] = None # stride of dev evaluation windows during training (s); None: stride_s
     @property
     def prep(self) -> PrepParams: return PrepParams(notch=self.notch, missing=self.missing, dtype=self.dtype, strict=self.strict)
     @property
     def manifest_params(self) -> dict: return manifest_params(self.prep, self.window_s, self.stride_s)
+    @property
+    def eval_manifest_params(self) -> dict: return manifest_params(self.prep, self.window_s, self.eval_stride_s or self.stride_s)
 
 @dataclass
 class TrainConfig:
@@ -87,6 +90,9 @@ class Config:
         if self.train.select_metric == "dev/sens_at_10fa" and self.data.val_max_windows:
             raise ValueError("train.select_metric dev/sens_at_10fa needs record-level scores on the whole dev split: "
                              "set data.val_max_windows to null, or select on dev/auroc")
+        if self.data.eval_stride_s is not None and not 0 < self.data.eval_stride_s <= self.data.window_s:
+            raise ValueError(f"data.eval_stride_s={self.data.eval_stride_s}: must be > 0 and at most data.window_s="
+                             f"{self.data.window_s} (a wider stride leaves seconds no window covers)")
 
 # %% ../nbs/03a_inference.ipynb #046ab2ec
 def _check_type(value, tp, path:str):
@@ -173,6 +179,20 @@ def per_second_probs(logits:torch.Tensor, # (B, T) per-sample logits
                      fs:int=256) -> torch.Tensor:
     "Seizure probabilities averaged over each second: (B, T // fs)."
     return F.avg_pool1d(torch.sigmoid(logits.float())[:, None], fs)[:, 0]
+
+def predict_batch_size(c:ModelConfig, # the checkpoint's model
+                       window:int, # samples per window
+                       budget_gb:float=2.0, # activation memory allowed for one forward pass
+                      ) -> int:
+    """Windows per forward pass of prediction so that its activations stay under `budget_gb`, from an estimate per
+    window: 72 bytes per element of the widest Mamba input projection (node or edge stream). Calibrated on the
+    live-tensor accounting of `benchmarks/predict_cpu.py` (v3: 382 MiB per window measured, 381 estimated; the Mamba-1
+    presets measure 2-5x below their estimate); a training batch size wants 15-20 GB for v3."""
+    L = -(-window // c.encoder_stride)
+    proj = lambda d, kind, n, hd: 2 * c.expand * d + (2 * n + c.expand * d // hd if kind == "mamba2" else 2 * n)
+    node = c.n_channels * L * proj(c.d_model, c.node_layer, c.d_state, c.headdim)
+    edge = c.n_channels * (c.n_channels - 1) // 2 * -(-L // c.edge_pool) * proj(c.d_edge, c.edge_layer, c.edge_d_state, c.edge_headdim)
+    return max(1, int(budget_gb * 2**30 // (72 * max(node, edge))))
 
 @torch.no_grad()
 def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:str, fs:int=256):

@@ -57,7 +57,8 @@ source = (modal.CloudBucketMount(S3_BUCKET, secret=modal.Secret.from_name(os.env
           if S3_BUCKET else data_volume.read_only())
 volumes = {str(RESULTS): results_volume, str(DATA): source}
 secrets = [modal.Secret.from_name(s) for s in os.environ.get("SEIZURE_NB_SECRETS", "").split(",") if s]  # e.g. "wandb"
-ENV = passthrough_env()
+ENV = passthrough_env() | {"TRITON_CACHE_DIR": str(RESULTS / "triton-cache"),  # compiled Triton kernels (and autotune results,
+                           "TRITON_CACHE_AUTOTUNING": "1"}                    # where Triton supports it) kept across containers
 
 def _commit():
     "Persist writes to the results volume (a no-op when run locally)."

@@ -10,12 +10,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.utils.checkpoint import checkpoint
 
 # %% auto #0
-__all__ = ['MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend', 'force_fallback', 'doctor',
-           'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked',
-           'GatedRMSNorm', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock',
-           'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table', 'adjacency_over_time']
+__all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend',
+           'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref',
+           'ssd_chunked', 'GatedRMSNorm', 'kernel_sequences', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer',
+           'SSGLayer', 'TemporalBlock', 'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table',
+           'adjacency_over_time']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
 def _fp32(t): return t.to(torch.promote_types(t.dtype, torch.float32))  # bf16/fp16 -> fp32, fp64 stays
@@ -298,45 +300,94 @@ def _segsum(a):
     s = a[..., None, :].expand(*a.shape, Q).transpose(-1, -2).masked_fill(~m, 0).cumsum(-2)
     return s.masked_fill(~torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device)), float("-inf"))
 
+SSD_LIMITS = {"cpu": (16, 1 << 21), "cuda": (256, 1 << 26)}  # device type -> (largest chunk, elements per (..., Q, Q) temporary)
+
+def _ssd_within(C, B, a, xdt):
+    "Within-chunk outputs `sum_{s<=t} (C_t . B_s) exp(sum_{s<k<=t} a_k) xdt_s`: C, B (b, c, Q, g, n), a (b, c, h, Q), xdt (b, c, Q, h, p)."
+    g, h = C.shape[3], a.shape[2]
+    CB = torch.einsum("bctgn,bcsgn->bcgts", C, B)                          # once per group, not per head
+    M = _segsum(a).exp_().unflatten(2, (g, h // g)) * CB[:, :, :, None]     # (b, c, g, h/g, Q, Q)
+    return torch.einsum("bcgrts,bcsgrp->bctgrp", M, xdt.unflatten(3, (g, h // g))).flatten(3, 4)
+
 def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplus:bool=False):
-    "Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's dtype."
+    """Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's dtype.
+    The chunk is capped per device (`SSD_LIMITS`); the quadratic part runs in blocks of at most `SSD_LIMITS`' element
+    count per (..., Q, Q) temporary, each recomputed in the backward pass (`torch.utils.checkpoint`), so none is kept."""
     dtype, (b, l, h, p), g = x.dtype, x.shape, B.shape[2]
     with torch.autocast(x.device.type, enabled=False):
         x, dt, A, B, C = (t.to(torch.promote_types(t.dtype, torch.float32)) for t in (x, dt, A, B, C))
         if dt_bias is not None: dt = dt + dt_bias.to(dt.dtype)
         if dt_softplus: dt = F.softplus(dt)
-        Q = chunk_size; pad = -l % Q
+        max_chunk, budget = SSD_LIMITS.get(x.device.type, SSD_LIMITS["cpu"])
+        Q = min(chunk_size, max_chunk); pad = -l % Q
         if pad: x, dt, B, C = (F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, dt, B, C))
-        nc = x.shape[1] // Q
-        x, dt = x.view(b, nc, Q, h, p), dt.view(b, nc, Q, h)
-        Bh, Ch = (t.view(b, nc, Q, g, -1).repeat_interleave(h // g, 3) for t in (B, C))  # (b, c, Q, h, n)
-        a = (dt * A).permute(0, 1, 3, 2)                              # (b, c, h, Q) log decays
-        seg = _segsum(a)                                               # (b, c, h, Q, Q)
-        xdt = x * dt[..., None]                                        # (b, c, Q, h, p)
-        scores = torch.einsum("bcthn,bcshn->bchts", Ch, Bh) * seg.exp()
-        y = torch.einsum("bchts,bcshp->bcthp", scores, xdt)            # within chunks
-        to_end = seg[..., -1, :].exp()                                 # decay from each step to its chunk's end
-        ends = torch.einsum("bchs,bcshp,bcshn->bchpn", to_end, xdt, Bh)  # each chunk's own contribution to its end state
-        total = seg[..., -1, 0].exp() * a[..., 0].exp()                 # decay across a whole chunk
+        nc, r = x.shape[1] // Q, h // g
+        xdt = (x * dt[..., None]).view(b, nc, Q, h, p)
+        Bc, Cc = B.view(b, nc, Q, g, -1), C.view(b, nc, Q, g, -1)              # (b, c, Q, g, n): never repeated per head
+        a = (dt * A).view(b, nc, Q, h).permute(0, 1, 3, 2)                     # (b, c, h, Q) log decays
+        per = h * Q * Q                                                        # elements per (sequence, chunk)
+        bs = min(b, max(1, budget // per))                                     # sequences per block
+        cs = max(1, min(nc, budget // (bs * per)))                             # chunks per block
+        grad = torch.is_grad_enabled() and any(t.requires_grad for t in (xdt, a, Bc, Cc))
+        within = (lambda *t: checkpoint(_ssd_within, *t, use_reentrant=False)) if grad else _ssd_within
+        y = torch.cat([torch.cat([within(*(t[i:i + bs, j:j + cs] for t in (Cc, Bc, a, xdt))) for j in range(0, nc, cs)], 1)
+                       for i in range(0, b, bs)])
+        ag = a.unflatten(2, (g, r))                                            # (b, c, g, h/g, Q)
+        to_end = F.pad(ag[..., 1:].flip(-1).cumsum(-1).flip(-1), (0, 1)).exp()  # decay from each step to its chunk's end
+        xend = xdt.unflatten(3, (g, r)) * to_end.permute(0, 1, 4, 2, 3)[..., None]  # inputs decayed to the chunk's end
+        ends = torch.einsum("bcsgrp,bcsgn->bcgrpn", xend, Bc)                  # each chunk's own end state
+        total = ag.sum(-1).exp()                                               # decay across a whole chunk
         H, starts = torch.zeros_like(ends[:, 0]), []
-        for c in range(nc):                                            # states entering each chunk
-            starts.append(H); H = total[:, c, :, None, None] * H + ends[:, c]
-        from_start = (seg[..., :, 0] + a[..., :1]).exp()               # decay from the chunk's start to each step
-        y = y + torch.einsum("bcthn,bchpn,bcht->bcthp", Ch, torch.stack(starts, 1), from_start)
+        for c in range(nc):                                                    # states entering each chunk
+            starts.append(H); H = total[:, c, ..., None, None] * H + ends[:, c]
+        from_start = ag.cumsum(-1).exp()                                       # decay from the chunk's start to each step
+        off = torch.einsum("bctgn,bcgrpn->bctgrp", Cc, torch.stack(starts, 1))  # C_t . the state entering the chunk
+        y = y + (off * from_start.permute(0, 1, 4, 2, 3)[..., None]).flatten(3, 4)
         y = y.reshape(b, nc * Q, h, p)[:, :l]
-        if D is not None: y = y + x.reshape(b, nc * Q, h, p)[:, :l] * D.to(y.dtype)[:, None]
+        if D is not None: y = y + x[:, :l] * D.to(y.dtype)[:, None]
     return y.to(dtype)
 
+
 # %% ../nbs/03_dual_stream_mamba.ipynb #67993f0f
+class _GatedRMSNormFn(torch.autograd.Function):
+    "`rmsnorm(y * silu(z)) * weight` in float32 (float64 stays), keeping only `y`, `z` (their dtype) and the inverse RMS for the backward pass."
+    @staticmethod
+    def forward(ctx, y, z, weight, group_size, eps):
+        f = torch.promote_types(y.dtype, torch.float32)
+        g = (y.to(f) * F.silu(z.to(f))).unflatten(-1, (-1, group_size))
+        rstd = torch.rsqrt(g.pow(2).mean(-1, keepdim=True) + eps)
+        ctx.save_for_backward(y, z, weight, rstd); ctx.group_size = group_size
+        return (g * rstd).flatten(-2) * weight.to(f)
+    @staticmethod
+    def backward(ctx, gout):
+        y, z, weight, rstd = ctx.saved_tensors                                       # in-place steps: fewer float32 temporaries
+        sz = torch.sigmoid(z.to(gout.dtype)); gate = torch.mul(z, sz)                       # silu(z) = z sigmoid(z)
+        n = torch.mul(y, gate).unflatten(-1, (-1, ctx.group_size)).mul_(rstd)        # the normalised values
+        gw = (gout * n.flatten(-2)).flatten(0, -2).sum(0)
+        gn = torch.mul(gout, weight.to(gout.dtype)).unflatten(-1, (-1, ctx.group_size))
+        gg = gn.sub_(n.mul_((gn * n).mean(-1, keepdim=True))).mul_(rstd).flatten(-2)  # through the RMS normalisation
+        del n
+        gy = torch.mul(gg, gate).to(y.dtype); del gate
+        dsilu = torch.sub(1, sz).mul_(z).add_(1).mul_(sz); del sz                    # silu'(z) = sigmoid(z) (1 + z (1 - sigmoid(z)))
+        return gy, gg.mul_(y).mul_(dsilu).to(z.dtype), gw.to(weight.dtype), None, None
+
 class GatedRMSNorm(nn.Module):
-    "mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of `group_size` channels, times `weight`."
+    """mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of `group_size`
+    channels, times `weight`, computed in float32 (as its Triton kernel does) with a hand-written backward."""
     def __init__(self, d:int, group_size:int, eps:float=1e-5):
         super().__init__()
         self.weight, self.group_size, self.eps = nn.Parameter(torch.ones(d)), group_size, eps
-    def forward(self, y, z):
-        y = (y * F.silu(z)).float()
-        g = y.unflatten(-1, (-1, self.group_size))
-        return (g * torch.rsqrt(g.pow(2).mean(-1, keepdim=True) + self.eps)).flatten(-2) * self.weight.float()
+    def forward(self, y, z): return _GatedRMSNormFn.apply(y, z, self.weight, self.group_size, self.eps)
+
+CUDA_GRID_Y = 65_535  # CUDA's limit on a launch grid's y (and z) dimension
+
+def kernel_sequences(L:int, # sequence length (steps)
+                     chunk_size:int, # the SSD kernel's chunk
+                     limit:int=CUDA_GRID_Y) -> int:
+    """Most sequences one call of mamba-ssm's SSD kernels takes: `_chunk_state_fwd`, `_chunk_scan_fwd` and their
+    backward kernels launch `batch * ceil(L / chunk_size)` blocks along the grid's y axis (mamba-ssm 2.3.2), which
+    CUDA caps at 65,535 (the v3 edge stream at batch 256: 43,776 sequences x 2 chunks, `invalid argument`)."""
+    return max(1, limit // -(-L // chunk_size))
 
 class Mamba2(nn.Module):
     "Mamba-2 block (SSD) with mamba-ssm's `Mamba2` parameters; input and output (B, L, d_model)."
@@ -363,9 +414,12 @@ class Mamba2(nn.Module):
         xBC = F.silu(causal_depthwise_conv(xBC.transpose(1, 2), self.conv1d.weight, self.conv1d.bias)).transpose(1, 2)
         x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state, self.ngroups * self.d_state], dim=-1)
         A = -torch.exp(self.A_log.float())
-        scan = _mamba2_kernels()[0] if mamba_backend(u.device, "mamba2")[0] == "mamba_ssm" else ssd_chunked
-        y = scan(x.unflatten(-1, (self.nheads, self.headdim)), dt, A, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)),
-                 chunk_size=self.chunk_size, D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True)
+        kernel = mamba_backend(u.device, "mamba2")[0] == "mamba_ssm"
+        scan, n = (_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y)) if kernel else (ssd_chunked, Bsz)
+        args = (x.unflatten(-1, (self.nheads, self.headdim)), dt, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)))
+        ys = [scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]), chunk_size=self.chunk_size,
+                   D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True) for i in range(0, Bsz, n)]
+        y = ys[0] if len(ys) == 1 else torch.cat(ys)
         return self.out_proj(self.norm(y.flatten(-2), z).to(u.dtype))
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #f077de69
@@ -401,6 +455,7 @@ class ModelConfig:
     dropout: float = 0.1
     chunk: int = 64 # time steps per chunk of the PyTorch scans
     allow_fallback: bool = False # train on CUDA with the PyTorch path when mamba-ssm's kernels are missing (10-16x slower)
+    activation_checkpoint: str = "off" # recompute in backward: off, node (node-stream BiMamba blocks), blocks (every BiMamba, TCN and graph block)
     def __post_init__(self):
         if self.preset not in MODEL_PRESETS: raise ValueError(f"unknown model preset '{self.preset}' (known: {', '.join(MODEL_PRESETS)})")
         for k in ("node_layer", "edge_layer"):
@@ -430,7 +485,8 @@ MODEL_PRESETS = {
     "small": {}, # the CPU demo and tests: the defaults above
     "v3": dict(d_model=64, d_edge=16, d_state=16, edge_d_state=8, node_layer="mamba2", edge_layer="mamba2", headdim=8,
                edge_headdim=4, encoder_layers=4, n_node_layers=6, n_edge_layers=2, n_graph_layers=2, graph_layer="ssg",
-               ssg_alpha=0.05, ssg_k=2, graph_topk=3, graph_threshold=0.1, edge_clamp=3.0, edge_init_std=0.02, lpe_k=16),
+               ssg_alpha=0.05, ssg_k=2, graph_topk=3, graph_threshold=0.1, edge_clamp=3.0, edge_init_std=0.02, lpe_k=16,
+               activation_checkpoint="blocks"),
 }
 
 class BiMamba(nn.Module):
@@ -506,6 +562,16 @@ class DualStreamMamba(nn.Module):
         self.graph_layers = nn.ModuleList((SSGLayer(d, c.ssg_alpha, c.ssg_k, c.dropout) if c.graph_layer == "ssg" else GraphLayer(d, c.dropout))
                                           for _ in range(c.n_graph_layers))
         self.head = nn.Sequential(nn.LayerNorm(2 * d), nn.Linear(2 * d, 1))
+        recompute = {"off": [], "node": [*self.node_layers], "blocks": [*self.tcn, *self.node_layers, *self.edge_layers, *self.graph_layers]}
+        if c.activation_checkpoint not in recompute:
+            raise ValueError(f"model.activation_checkpoint must be one of {', '.join(recompute)}, got {c.activation_checkpoint!r}")
+        for block in recompute[c.activation_checkpoint]: block.recompute = True
+
+    @staticmethod
+    def _block(layer, *x):
+        "`layer(*x)`; with autograd on, a block marked `recompute` keeps only its inputs and is rerun in the backward pass."
+        if getattr(layer, "recompute", False) and torch.is_grad_enabled(): return checkpoint(layer, *x, use_reentrant=False)
+        return layer(*x)
 
     def adjacency(self, h):
         "Dynamic normalised adjacency (B, Te, 19, 19) from node features h (B, 19, L, d) via the edge stream."
@@ -517,7 +583,7 @@ class DualStreamMamba(nn.Module):
         e = q[:, i] * q[:, j]                                        # (B, P, Te, d_edge)
         Te = e.shape[2]
         e = e.reshape(B * len(i), Te, -1)
-        for layer in self.edge_layers: e = layer(e)
+        for layer in self.edge_layers: e = self._block(layer, e)
         logit = self.edge_out(e).float()
         if self.c.edge_clamp: logit = logit.clamp(-self.c.edge_clamp, self.c.edge_clamp)
         w = torch.sigmoid(logit).reshape(B, len(i), Te)
@@ -535,14 +601,14 @@ class DualStreamMamba(nn.Module):
         B, n, T = x.shape
         h = self.encoder(x.reshape(B * n, 1, T)).transpose(1, 2)      # (B*n, L, d)
         h = self.enc_norm(h)
-        for layer in [*self.tcn, *self.node_layers]: h = layer(h)
+        for layer in [*self.tcn, *self.node_layers]: h = self._block(layer, h)
         L, d = h.shape[1], h.shape[2]
         h = h.reshape(B, n, L, d)
         adj = self.adjacency(h)                                          # (B, Te, n, n)
         adj_t = adj.repeat_interleave(self.c.edge_pool, dim=1)[:, :L]    # edge steps -> node steps
         g = h.transpose(1, 2) + self.lpe(laplacian_pe(adj, self.c.lpe_k)).repeat_interleave(self.c.edge_pool, dim=1)[:, :L].to(h.dtype)
         adj_t = adj_t.to(g.dtype)
-        for layer in self.graph_layers: g = layer(g, adj_t)               # (B, L, n, d)
+        for layer in self.graph_layers: g = self._block(layer, g, adj_t)               # (B, L, n, d)
         logits = self.head(torch.cat([g.mean(2), g.amax(2)], -1)).squeeze(-1)   # (B, L)
         return F.interpolate(logits[:, None].float(), size=T, mode="linear", align_corners=False)[:, 0]
 

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 import yaml
 from .edf_cache import atomic_write, log, progress
-from .manifest import scan_cache, check_gate, limit_files
+from .manifest import scan_cache, check_gate, limit_files, build_manifest
 from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
 from .model import DualStreamMamba, mamba_backend
 from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, auroc, resolve_device,
@@ -84,7 +84,7 @@ def _make_scaler(precision:str, device:torch.device):
     return torch.cuda.amp.GradScaler(enabled=enabled)  # torch < 2.3
 
 RESUME_SAFE = ("data.data_dir", "data.cache_dir", "train.num_workers", "train.device", "train.max_steps",
-               "train.checkpoint_every", "model.allow_fallback", "log.") # config keys (or prefixes) that may change on resume
+               "train.checkpoint_every", "model.allow_fallback", "model.activation_checkpoint", "log.") # config keys (or prefixes) that may change on resume
 
 def check_backends(cfg:Config, device:torch.device) -> str:
     "One line naming the device and each Mamba layer type's backend and why; raises on CUDA without kernels unless `model.allow_fallback`."
@@ -141,6 +141,8 @@ def train(cfg:Config, # validated config
     check_gate(mtrain); check_gate(mdev)
     data_hash = f"{mtrain.source_hash}:{mdev.source_hash}"
     train_ds = BalancedSeizureDataset(mtrain, cfg.data.cache_dir, cfg.data.full_ratio, cfg.data.background_ratio, seed=t.seed)
+    if cfg.data.eval_manifest_params != cfg.data.manifest_params:  # dev evaluated at `data.eval_stride_s`: built, not saved
+        mdev = limit_files(build_manifest(cfg.data.cache_dir, "dev", cfg.data.eval_manifest_params), cfg.data.max_files)
     dev_idx = None if not cfg.data.val_max_windows or len(mdev) <= cfg.data.val_max_windows else \
         np.linspace(0, len(mdev) - 1, cfg.data.val_max_windows).astype(int)
     dev_ds = WindowDataset(mdev, cfg.data.cache_dir, dev_idx)

@@ -54,3 +54,24 @@ def test_edf_readers_smoke(capsys):
     r = load("edf_readers").main(patients="1,1,0", reps=1)
     assert r["ours_s"] > 0 and r["mne_s"] > 0 and r["max_diff_uv"] < 1e-6, r
     assert "faster" in capsys.readouterr().out
+
+def test_train_live_bytes_checkpointing_and_kernel_proxy():
+    "The accounting behind issue 18's memory rows: activation checkpointing keeps less, at toy length, on both SSD paths."
+    mod = load("model_step")
+    kw = dict(B=1, T=1024, preset="v3")
+    off, blocks = (mod.train_live_bytes(**kw, path="kernel", activation_checkpoint=c) for c in ("off", "blocks"))
+    assert 0 < blocks < off, (blocks, off)
+    torch_blocks = mod.train_live_bytes(**kw, path="torch", of_batch=128, activation_checkpoint="blocks")
+    assert blocks < torch_blocks < off, "the PyTorch path keeps more than the kernel's saved tensors, checkpointing still pays"
+
+def test_gpu_v3_cpu_smoke(capsys):
+    "The CPU-checkable part of benchmarks/gpu.sh: steps, parity against float64, the README rows."
+    res = load("gpu_v3").main(["--device", "cpu", "--quick", "--budget", "3600", "--steps", "train_kernel_B64_ckpt,layer_parity"])
+    assert res["train_kernel_B64_ckpt"]["windows_per_s"] > 0 and set(res["train_kernel_B64_ckpt"]["forward_ms_by_stage"]) >= {"node_layers", "head"}
+    for k, v in res["layer_parity"].items(): assert float(v["out_rel"]) < 1e-5 and float(v["grad_rel"]) < 1e-5, (k, v)
+    assert "| train_kernel_B64_ckpt | 2 |" in capsys.readouterr().out
+
+def test_predict_cpu_smoke(capsys):
+    r = load("predict_cpu").main(quick=True)
+    assert r["demo"]["s_per_hour"] > 0 and r["demo"]["peak_rss"] > 0 and r["demo"]["batch_size"] >= 1
+    assert "SeizureTransformer: skipped" in capsys.readouterr().out

@@ -119,3 +119,15 @@ def test_predict_writes_recording_time_of_an_edf_plus_d(demo, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     hdr, ev, _ = read_annotations(tmp_path / "pred/gapped_s001_t000.csv_bi")
     assert hdr["duration"] == "180.00 secs" and ev[-1].stop == pytest.approx(180.0)
+
+def test_predict_stride_and_batch_size_options(demo, tmp_path):
+    "`--stride` sets the windows' spacing (at most the window), `--batch-size` the windows per pass; the events cover the file."
+    out, _ = demo
+    edf = next((out / "tusz/edf/eval").rglob("*.edf"))
+    r = run("predict", "--checkpoint", out / "run/best.pt", edf, "--out", tmp_path / "pred", "--stride", "60", "--batch-size", "3")
+    assert r.returncode == 0, r.stderr[-2000:]
+    from seizure_nb.edf_cache import read_annotations
+    hdr, ev, _ = read_annotations(tmp_path / "pred" / f"{edf.stem}.csv_bi")
+    assert ev and ev[-1].stop == pytest.approx(float(hdr["duration"].split()[0]), abs=0.01)
+    r = run("predict", "--checkpoint", out / "run/best.pt", edf, "--out", tmp_path / "pred2", "--stride", "90")
+    assert r.returncode == 2 and "at most the window" in r.stderr
