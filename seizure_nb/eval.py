@@ -276,7 +276,7 @@ BASELINES = (("baseline", LineLengthBaseline), ("strong_baseline", GradientBoost
 
 def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|None=None, device:str="cpu",
                         max_fa_per_24h:float=10.0, # false-alarm budget of the post-processing tuned on dev
-                        baseline:bool=True, # also fit, tune and score the classical baselines (`BASELINES`)
+                        baseline:bool|tuple=True, # fit, tune and score every baseline of `BASELINES` (True), none, or those keys
                        ) -> dict:
     "Tune post-processing on dev, score `split` (model and baseline), write outputs under `out_dir` (default: next to the checkpoint)."
     from matplotlib.figure import Figure  # drawn off-screen, whatever backend the caller (a notebook) uses
@@ -289,7 +289,7 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
     log("EVAL", f"post-processing tuned on dev: {pp} (dev OVERLAP sensitivity {info['dev_sensitivity']:.3f} at {info['dev_fa_per_24h']:.2f} FA/24h)")
     recs = dev if split == "dev" else traces(split)
     metrics = evaluate_split(recs, dev, pp, split, out_dir) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir)}
-    for key, cls in BASELINES if baseline else ():
+    for key, cls in (b for b in BASELINES if baseline is True or (baseline and b[0] in baseline)):
         b = cls.fit(cache, params)
         bdev = b.traces(cache, "dev", params)
         bpp, _ = tune_postprocessing(bdev, max_fa_per_24h)

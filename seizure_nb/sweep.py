@@ -264,7 +264,8 @@ def run_one(cfg:Config, # the run's validated config (`run_config`)
     if not (run_dir / "best.pt").exists():
         raise RuntimeError(f"{run_dir}: training finished without best.pt "
                            f"({s['select_metric']} was never a number on dev)")
-    m = evaluate_checkpoint(run_dir / "best.pt", "eval", run_dir / "eval", device=device)
+    m = evaluate_checkpoint(run_dir / "best.pt", "eval", run_dir / "eval", device=device,
+                            baseline=("baseline",))  # the simple baseline: the strong one is refitted per call
     result = base | {"status": "finished", "train": s, "train_seconds": seconds,
                      "split": m["split"], "model": headline(m), "baseline": headline(m["baseline"])}
     write_json(run_dir / RESULT_FILE, result)
