@@ -8,7 +8,8 @@ import dataclasses, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from .edf_cache import binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress
+from .edf_cache import (binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress,
+                                  recorded_mask, MASKED_LABEL)
 from .inference import (PostProcessing, detect_events, stitch, overlap_score, score_recordings, auroc,
                                   average_precision, load_model, recording_traces, per_second_probs, THRESHOLDS, at_threshold,
                                   fa_curve, best_at_fa, reference_events, mask_gaps)
@@ -93,15 +94,23 @@ def _second_labels(seizures:list, n:int) -> np.ndarray:
     return sample_labels([(s - 0.5, e - 0.5) for s, e in seizures], n, 1.0)
 
 def _split_features(cache_dir, split:str, params:dict, featurize, max_recordings:int|None=None, tag:str="BASELINE"):
-    "`(ids, [features], [labels])` of (evenly spaced, at most `max_recordings`) recordings of `split`."
+    """`(ids, [features], [labels], [metas])` of (evenly spaced, at most `max_recordings`) recordings of
+    `split`; a second starting in a gap is labelled `MASKED_LABEL` (no data: never fitted on)."""
     from seizure_nb.manifest import load_manifest
     ids = load_manifest(cache_dir, split, params).recordings
     if max_recordings: ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1, min(len(ids), max_recordings)).astype(int))]
     X, y, metas = [], [], []
     for rec_id in progress(ids, desc=f"[{tag}] {split} features", leave=False):
         data, _, meta = open_entry(cache_dir, split, rec_id)
-        X.append(featurize(data, meta["fs"])); y.append(_second_labels(meta["seizures"], len(X[-1]))); metas.append(meta)
+        X.append(featurize(data, meta["fs"])); metas.append(meta)
+        lab = _second_labels(meta["seizures"], len(X[-1])).astype(np.int8)
+        y.append(np.where(recorded_mask(meta["gaps"], len(X[-1]), 1), lab, MASKED_LABEL))
     return ids, X, y, metas
+
+def _fit_rows(X:list, y:list) -> tuple[np.ndarray, np.ndarray]:
+    "Features and labels of `_split_features`, concatenated, seconds without data dropped."
+    X, y = np.concatenate(X), np.concatenate(y)
+    return X[y != MASKED_LABEL], y[y != MASKED_LABEL]
 
 @dataclass
 class LineLengthBaseline:
@@ -117,7 +126,7 @@ class LineLengthBaseline:
         from scipy.optimize import minimize
         from scipy.special import expit
         _, X, y, _ = _split_features(cache_dir, "train", params, second_features, max_recordings)
-        X, y = np.concatenate(X).astype(np.float64), np.concatenate(y).astype(np.float64)
+        X, y = (a.astype(np.float64) for a in _fit_rows(X, y))
         if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
         mean, std = X.mean(0), X.std(0) + 1e-6
         Z, wts = (X - mean) / std, np.where(y > 0, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
@@ -130,7 +139,8 @@ class LineLengthBaseline:
         "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
         from scipy.special import expit
         ids, X, _, metas = _split_features(cache_dir, split, params, second_features)
-        return [dict(rec_id=i, trace=mask_gaps(expit((x - self.mean) / self.std @ self.w[:-1] + self.w[-1]), m["gaps"]),
+        p = lambda x: expit((x - self.mean) / self.std @ self.w[:-1] + self.w[-1])
+        return [dict(rec_id=i, trace=mask_gaps(p(x), m["gaps"]),
                      ref=reference_events(m), duration_s=m["duration_s"], recorded_s=m["recorded_s"])
                 for i, x, m in zip(ids, X, metas)]
 
@@ -199,10 +209,10 @@ class GradientBoostingBaseline:
             grid=GBM_GRID, seed:int=0) -> GradientBoostingBaseline:
         from sklearn.ensemble import HistGradientBoostingClassifier
         _, X, y, _ = _split_features(cache_dir, "train", params, zabihi_features, max_recordings)
-        X, y = np.concatenate(X), np.concatenate(y)
+        X, y = _fit_rows(X, y)
         if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
         _, Xd, yd, _ = _split_features(cache_dir, "dev", params, zabihi_features)
-        Xd, yd = np.concatenate(Xd), np.concatenate(yd)
+        Xd, yd = _fit_rows(Xd, yd)
         best, tuning = None, []
         for hp in grid:
             m = HistGradientBoostingClassifier(max_iter=200, l2_regularization=1.0, class_weight="balanced",
@@ -234,7 +244,8 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
     metrics["operating_points"] = operating_points(dev, recs, pp)
     metrics["oracle_curve"] = fa_curve(recs, pp)  # best threshold chosen on this split itself: plots only, never a result
     hyps = [detect_events(r["trace"], pp) for r in recs]
-    metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, [r.get("recorded_s", r["duration_s"]) for r in recs])
+    recorded = [r.get("recorded_s", r["duration_s"]) for r in recs]
+    metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, recorded)
     metrics["postprocessing"] = asdict(pp) | {"tuned_on": "dev"}
     if out_dir:
         out_dir = Path(out_dir)

@@ -367,7 +367,9 @@ def check_traces(traces:list[np.ndarray], durations:list[float]):
     "Raise unless each 1 Hz trace has one value per whole second of its recording, none infinite (NaN: no output, e.g. a gap)."
     for i, (tr, d) in enumerate(zip(traces, durations, strict=True)):
         if not 0 <= d - len(tr) < 1: raise ValueError(f"trace {i} has {len(tr)} seconds for a recording of {d} s: scores would be wrong past its end")
-        if np.isinf(tr).any(): raise ValueError(f"trace {i} has an infinite value at second {int(np.flatnonzero(np.isinf(tr))[0])}: probabilities or NaN (no output) only")
+        if np.isinf(tr).any():
+            raise ValueError(f"trace {i} has an infinite value at second {int(np.flatnonzero(np.isinf(tr))[0])}: "
+                             "probabilities or NaN (no output) only")
 
 FA_DEFINITION = "false alarms per 24 h of recorded time (gaps excluded)"
 SZCORE_HOW = "as szcore-evaluation scores it: events cut to whole seconds, then timescoring"
@@ -379,7 +381,7 @@ def _szcore_summary(tp:float, fp:float, ref:float, hours:float) -> dict:
 
 def _recorded_h(r:dict) -> float: return r.get("recorded_s", r["duration_s"]) / 3600  # hours with data
 
-def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` events, `duration_s`, optional `recorded_s` (default: `duration_s`)
+def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` events, `duration_s`, optional `recorded_s`
                      pp:PostProcessing=PostProcessing(), # turns each trace into events
                      scorers:tuple=("overlap", "taes", "szcore"), # which scores to compute
                     ) -> dict:
