@@ -35,7 +35,7 @@ def cmd_make_synthetic(a) -> int:
     return 0
 
 def cmd_build_cache(a) -> int:
-    s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers, verify=a.verify)
+    s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers, verify=a.verify, corpus=a.corpus)
     print(format_summary(s))
     ledger = a.cache_dir / "failures.json"
     if s["total"]["files"] == 0:
@@ -95,7 +95,7 @@ def cmd_demo(a) -> int:
     load_run_config(a.config, a.set)  # every config error before any data work
     if not (out / "tusz").exists(): cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients=None, seed=a.seed, kind=a.kind))
     args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, verify=False, notch=60.0, missing="interpolate", dtype="float16", lenient=False)
-    rc = cmd_build_cache(argparse.Namespace(**args)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0, corpus=None))
+    rc = cmd_build_cache(argparse.Namespace(**args, corpus=None)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0, corpus=None))
     if rc or a.data_only: return rc
     cfg = load_run_config(a.config, [f"data.data_dir={out / 'tusz'}", f"data.cache_dir={out / 'cache'}", f"log.out_dir={out / 'run'}", *a.set])
     s = train(cfg)
@@ -142,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", type=Path, required=True, help="where the cache goes")
     p.add_argument("--workers", type=int, default=1, help="parallel processes")
     p.add_argument("--verify", action="store_true", help="hash every EDF to find changes that kept size and modification time")
+    p.add_argument("--corpus", help="the release recorded in the cache summary, e.g. tusz-v2.0.6 (default: a vX.Y.Z folder "
+                                    "in the data path, else unknown)")
     _prep_args(p); p.set_defaults(fn=cmd_build_cache)
     p = add("scan-cache", "build or validate the manifests and print window counts")
     p.add_argument("--cache-dir", type=Path, required=True, help="a cache written by build-cache")

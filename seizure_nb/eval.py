@@ -8,10 +8,12 @@ import dataclasses, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from .edf_cache import binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress
+from .edf_cache import (binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress,
+                                  recorded_mask, MASKED_LABEL)
 from .inference import (PostProcessing, detect_events, stitch, overlap_score, score_recordings, auroc,
                                   average_precision, load_model, recording_traces, per_second_probs, THRESHOLDS, at_threshold,
-                                  fa_curve, best_at_fa, reference_events)
+                                  fa_curve, best_at_fa, reference_events, mask_gaps)
+from .manifest import cache_corpus
 
 # %% auto #0
 __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'ZABIHI_BANDS', 'SUMMARIES', 'PER_CHANNEL', 'GBM_GRID', 'HEADLINE', 'BASELINES',
@@ -92,15 +94,23 @@ def _second_labels(seizures:list, n:int) -> np.ndarray:
     return sample_labels([(s - 0.5, e - 0.5) for s, e in seizures], n, 1.0)
 
 def _split_features(cache_dir, split:str, params:dict, featurize, max_recordings:int|None=None, tag:str="BASELINE"):
-    "`(ids, [features], [labels])` of (evenly spaced, at most `max_recordings`) recordings of `split`."
+    """`(ids, [features], [labels], [metas])` of (evenly spaced, at most `max_recordings`) recordings of
+    `split`; a second starting in a gap is labelled `MASKED_LABEL` (no data: never fitted on)."""
     from seizure_nb.manifest import load_manifest
     ids = load_manifest(cache_dir, split, params).recordings
     if max_recordings: ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1, min(len(ids), max_recordings)).astype(int))]
     X, y, metas = [], [], []
     for rec_id in progress(ids, desc=f"[{tag}] {split} features", leave=False):
         data, _, meta = open_entry(cache_dir, split, rec_id)
-        X.append(featurize(data, meta["fs"])); y.append(_second_labels(meta["seizures"], len(X[-1]))); metas.append(meta)
+        X.append(featurize(data, meta["fs"])); metas.append(meta)
+        lab = _second_labels(meta["seizures"], len(X[-1])).astype(np.int8)
+        y.append(np.where(recorded_mask(meta["gaps"], len(X[-1]), 1), lab, MASKED_LABEL))
     return ids, X, y, metas
+
+def _fit_rows(X:list, y:list) -> tuple[np.ndarray, np.ndarray]:
+    "Features and labels of `_split_features`, concatenated, seconds without data dropped."
+    X, y = np.concatenate(X), np.concatenate(y)
+    return X[y != MASKED_LABEL], y[y != MASKED_LABEL]
 
 @dataclass
 class LineLengthBaseline:
@@ -116,7 +126,7 @@ class LineLengthBaseline:
         from scipy.optimize import minimize
         from scipy.special import expit
         _, X, y, _ = _split_features(cache_dir, "train", params, second_features, max_recordings)
-        X, y = np.concatenate(X).astype(np.float64), np.concatenate(y).astype(np.float64)
+        X, y = (a.astype(np.float64) for a in _fit_rows(X, y))
         if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
         mean, std = X.mean(0), X.std(0) + 1e-6
         Z, wts = (X - mean) / std, np.where(y > 0, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
@@ -129,8 +139,10 @@ class LineLengthBaseline:
         "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
         from scipy.special import expit
         ids, X, _, metas = _split_features(cache_dir, split, params, second_features)
-        return [dict(rec_id=i, trace=expit((x - self.mean) / self.std @ self.w[:-1] + self.w[-1]), ref=reference_events(m),
-                     duration_s=m["duration_s"]) for i, x, m in zip(ids, X, metas)]
+        p = lambda x: expit((x - self.mean) / self.std @ self.w[:-1] + self.w[-1])
+        return [dict(rec_id=i, trace=mask_gaps(p(x), m["gaps"]),
+                     ref=reference_events(m), duration_s=m["duration_s"], recorded_s=m["recorded_s"])
+                for i, x, m in zip(ids, X, metas)]
 
 # %% ../nbs/05_eval.ipynb #21f89bd6
 ZABIHI_BANDS = ((1, 4), (4, 8), (8, 13), (13, 30), (30, 80)) # Hz: delta, theta, alpha, beta, gamma
@@ -197,10 +209,10 @@ class GradientBoostingBaseline:
             grid=GBM_GRID, seed:int=0) -> GradientBoostingBaseline:
         from sklearn.ensemble import HistGradientBoostingClassifier
         _, X, y, _ = _split_features(cache_dir, "train", params, zabihi_features, max_recordings)
-        X, y = np.concatenate(X), np.concatenate(y)
+        X, y = _fit_rows(X, y)
         if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
         _, Xd, yd, _ = _split_features(cache_dir, "dev", params, zabihi_features)
-        Xd, yd = np.concatenate(Xd), np.concatenate(yd)
+        Xd, yd = _fit_rows(Xd, yd)
         best, tuning = None, []
         for hp in grid:
             m = HistGradientBoostingClassifier(max_iter=200, l2_regularization=1.0, class_weight="balanced",
@@ -213,8 +225,9 @@ class GradientBoostingBaseline:
     def traces(self, cache_dir, split:str, params:dict) -> list[dict]:
         "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
         ids, X, _, metas = _split_features(cache_dir, split, params, zabihi_features)
-        return [dict(rec_id=i, trace=self.model.predict_proba(x)[:, 1] if len(x) else np.zeros(0), ref=reference_events(m),
-                     duration_s=m["duration_s"]) for i, x, m in zip(ids, X, metas)]
+        return [dict(rec_id=i, trace=mask_gaps(self.model.predict_proba(x)[:, 1] if len(x) else np.zeros(0), m["gaps"]),
+                     ref=reference_events(m), duration_s=m["duration_s"], recorded_s=m["recorded_s"])
+                for i, x, m in zip(ids, X, metas)]
 
 # %% ../nbs/05_eval.ipynb #6f612637
 def evaluate_split(recs:list[dict], # the split reported, from `recording_traces`
@@ -224,13 +237,15 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
                    out_dir:Path|str|None=None) -> dict:
     "Every score of `recs`; hypothesis `.csv_bi` files and `metrics.json` in `out_dir`."
     metrics = {"split": split} | score_recordings(recs, pp)
-    sec_p = np.concatenate([np.nan_to_num(r["trace"]) for r in recs])
+    sec_p = np.concatenate([r["trace"] for r in recs])
     sec_y = np.concatenate([_second_labels(r["ref"], len(r["trace"])) for r in recs])
-    metrics["auroc_1s"], metrics["pr_auc_1s"] = auroc(sec_p, sec_y), average_precision(sec_p, sec_y)
+    ok = ~np.isnan(sec_p)  # seconds without output (gaps, beyond the last window) are not scored
+    metrics["auroc_1s"], metrics["pr_auc_1s"] = auroc(sec_p[ok], sec_y[ok]), average_precision(sec_p[ok], sec_y[ok])
     metrics["operating_points"] = operating_points(dev, recs, pp)
     metrics["oracle_curve"] = fa_curve(recs, pp)  # best threshold chosen on this split itself: plots only, never a result
     hyps = [detect_events(r["trace"], pp) for r in recs]
-    metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, [r["duration_s"] for r in recs])
+    recorded = [r.get("recorded_s", r["duration_s"]) for r in recs]
+    metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, recorded)
     metrics["postprocessing"] = asdict(pp) | {"tuned_on": "dev"}
     if out_dir:
         out_dir = Path(out_dir)
@@ -288,7 +303,8 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
     pp, info = tune_postprocessing(dev, max_fa_per_24h)
     log("EVAL", f"post-processing tuned on dev: {pp} (dev OVERLAP sensitivity {info['dev_sensitivity']:.3f} at {info['dev_fa_per_24h']:.2f} FA/24h)")
     recs = dev if split == "dev" else traces(split)
-    metrics = evaluate_split(recs, dev, pp, split, out_dir) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir)}
+    metrics = evaluate_split(recs, dev, pp, split, out_dir) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir),
+                                                             "corpus": cache_corpus(cache)}
     for key, cls in (b for b in BASELINES if baseline is True or (baseline and b[0] in baseline)):
         b = cls.fit(cache, params)
         bdev = b.traces(cache, "dev", params)
@@ -326,12 +342,14 @@ def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="c
     p, mp = cfg.data.prep, manifest_params(cfg.data.prep, cfg.data.window_s, stride_s or cfg.data.stride_s)
     bs = batch_size or predict_batch_size(cfg.model, mp["window"])
     def predict_one(edf:Path, dest:Path) -> Path:
-        x, _ = preprocess(read_eeg(edf, p.missing), p)
+        raw = read_eeg(edf, p.missing)
+        x, _ = preprocess(raw, p)
         starts = window_starts(x.shape[1], mp["window"], mp["stride"])  # one padded window when shorter than a window
         with torch.no_grad():
             probs = [per_second_probs(model(torch.stack([cut_window(x, s, mp["window"])[0] for s in starts[i:i + bs]]).to(device)), p.fs).cpu().numpy()
                      for i in range(0, len(starts), bs)]
-        events = detect_events(stitch(np.concatenate(probs), starts // p.fs, x.shape[1] // p.fs), pp)
+        trace = mask_gaps(stitch(np.concatenate(probs), starts // p.fs, x.shape[1] // p.fs), raw.gaps)
+        events = detect_events(trace, pp)  # none in a gap (EDF+D): no output there
         return write_annotations(dest, binary_events(events, x.shape[1] / p.fs), x.shape[1] / p.fs, edf.stem)
     outs, failed = [], {}
     for edf, dest in dests.items():
@@ -376,6 +394,11 @@ REPORT_ROWS = ("OVERLAP (NEDC v6.0.0) sensitivity / FA per 24 h, pooled over rec
                "OVERLAP sensitivity, 95% bootstrap interval over recordings")
 DETECTORS = {"baseline": "baseline (line length + band power)", "strong_baseline": "strong baseline (gradient boosting, offline)"}
 
+def _corpus_line(c:dict|None) -> str:
+    "The report's corpus line: release, files, file-list hash (`manifest.cache_corpus`)."
+    if not c or "files" not in c: return f"corpus: {(c or {}).get('release', 'unknown')} (no cache summary)"
+    return f"corpus: {c['release']}, {c['files']} files, file list {c['file_list_hash']}"
+
 def _pp_text(d:dict) -> str: return str(PostProcessing(**{f.name: d[f.name] for f in dataclasses.fields(PostProcessing)}))
 
 def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str="cpu") -> Path:
@@ -412,8 +435,9 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     events = Path(os.path.relpath(Path(metrics["out_dir"]) / "events.png", run_dir)).as_posix()
     text = f"""# Run report: {run_dir.name}
 
-Split reported: **{s}** ({metrics['recordings']} recordings, {metrics['hours']:.2f} h, {metrics['seizures']} seizures, {metrics['szcore']['per_subject']['subjects']} subjects).
-False alarms are counted per event and divided by the total duration of the recordings (FA per 24 h of recording).
+Split reported: **{s}** ({metrics['recordings']} recordings, {metrics['hours']:.2f} h recorded, {metrics['seizures']} seizures, {metrics['szcore']['per_subject']['subjects']} subjects).
+{_corpus_line(metrics.get("corpus"))}
+False alarms are counted per event and divided by the recorded time (FA per 24 h; gaps of EDF+D files excluded).
 OVERLAP and TAES are scored as NEDC eval v6.0.0 scores them; SzCORE as the official pipeline (esl-epfl's
 szcore-evaluation) scores it: events cut to whole seconds (1 Hz masks), then `timescoring`'s event scoring.
 Post-processing was tuned on dev; nothing below was chosen on {s}.

@@ -20,9 +20,10 @@ from .model import DualStreamMamba, ModelConfig
 __all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'SZCORE_HOW', 'THRESHOLDS', 'DataConfig', 'TrainConfig', 'LogConfig',
            'Config', 'from_dict', 'load_config', 'resolve_paths', 'config_dict', 'save_checkpoint', 'load_checkpoint',
            'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_batch_size',
-           'predict_windows', 'auroc', 'average_precision', 'stitch', 'PostProcessing', 'detect_events', 'check_events',
-           'overlap_score', 'taes_score', 'szcore_mask', 'szcore_score', 'check_traces', 'score_recordings',
-           'at_threshold', 'fa_curve', 'best_at_fa', 'reference_events', 'traces_from_windows', 'recording_traces']
+           'predict_windows', 'auroc', 'average_precision', 'stitch', 'mask_gaps', 'PostProcessing', 'detect_events',
+           'check_events', 'overlap_score', 'taes_score', 'szcore_mask', 'szcore_score', 'check_traces',
+           'score_recordings', 'at_threshold', 'fa_curve', 'best_at_fa', 'reference_events', 'traces_from_windows',
+           'recording_traces']
 
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
@@ -245,6 +246,15 @@ def stitch(window_probs:np.ndarray, # (n_windows, seconds_per_window) per-second
         total[s:e] += p[:e - s]; count[s:e] += 1
     with np.errstate(invalid="ignore"): return total / count
 
+def mask_gaps(trace:np.ndarray, # 1 Hz trace of one recording
+              gaps:list, # `(start_s, stop_s)` without data (EDF+D; cache meta `gaps`, `RawEEG.gaps`)
+             ) -> np.ndarray:
+    "A float copy of `trace`, NaN (no output) in each second that starts inside a gap."
+    from seizure_nb.edf_cache import recorded_mask
+    out = np.array(trace, dtype=float)
+    out[~recorded_mask(gaps, len(out), 1)] = np.nan
+    return out
+
 # %% ../nbs/03a_inference.ipynb #4e5ec50c
 @dataclass(frozen=True)
 class PostProcessing:
@@ -268,13 +278,16 @@ def _runs(mask:np.ndarray) -> list[tuple[int, int]]:
 
 def detect_events(trace:np.ndarray, # 1 Hz probabilities (NaN: no output)
                   pp:PostProcessing=PostProcessing()) -> list[tuple[float, float]]:
-    "Seizure events `(start_s, stop_s)` from a 1 Hz probability trace, each of positive length, sorted, none overlapping."
-    p = np.nan_to_num(trace, nan=0.0)
+    """Seizure events `(start_s, stop_s)` from a 1 Hz probability trace, each of positive length,
+    sorted, none overlapping. NaN seconds (no output: gaps) are no detection and are never merged over."""
+    trace = np.asarray(trace, dtype=float)
+    p = np.where(np.isnan(trace), -1.0, trace)  # no output: below every threshold, even 0
     low = pp.threshold if pp.low is None else pp.low
     events = [(s, e) for s, e in _runs(p >= low) if (p[s:e] >= pp.threshold).any()]
     merged = []
     for s, e in events:
-        if merged and s - merged[-1][1] < pp.merge_gap: merged[-1] = (merged[-1][0], e)
+        if merged and s - merged[-1][1] < pp.merge_gap and not np.isnan(trace[merged[-1][1]:s]).any():
+            merged[-1] = (merged[-1][0], e)
         else: merged.append((s, e))
     out = []
     for s, e in merged:
@@ -372,11 +385,14 @@ def szcore_score(ref:list, hyp:list, duration_s:float) -> dict:
 
 # %% ../nbs/03a_inference.ipynb #cdfb7ea8
 def check_traces(traces:list[np.ndarray], durations:list[float]):
-    "Raise unless each 1 Hz trace has one value per whole second of its recording."
+    "Raise unless each 1 Hz trace has one value per whole second of its recording, none infinite (NaN: no output, e.g. a gap)."
     for i, (tr, d) in enumerate(zip(traces, durations, strict=True)):
         if not 0 <= d - len(tr) < 1: raise ValueError(f"trace {i} has {len(tr)} seconds for a recording of {d} s: scores would be wrong past its end")
+        if np.isinf(tr).any():
+            raise ValueError(f"trace {i} has an infinite value at second {int(np.flatnonzero(np.isinf(tr))[0])}: "
+                             "probabilities or NaN (no output) only")
 
-FA_DEFINITION = "false alarms per 24 h of recording"
+FA_DEFINITION = "false alarms per 24 h of recorded time (gaps excluded)"
 SZCORE_HOW = "as szcore-evaluation scores it: events cut to whole seconds, then timescoring"
 
 def _szcore_summary(tp:float, fp:float, ref:float, hours:float) -> dict:
@@ -384,14 +400,16 @@ def _szcore_summary(tp:float, fp:float, ref:float, hours:float) -> dict:
     return {"sensitivity": tp / ref if ref else nan, "precision": tp / (tp + fp) if tp + fp else nan,
             "f1": 2 * tp / (tp + fp + ref) if tp + fp + ref else nan, "fa_per_24h": fp / hours * 24 if hours else nan}
 
-def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` events, `duration_s`
+def _recorded_h(r:dict) -> float: return r.get("recorded_s", r["duration_s"]) / 3600  # hours with data
+
+def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` events, `duration_s`, optional `recorded_s`
                      pp:PostProcessing=PostProcessing(), # turns each trace into events
                      scorers:tuple=("overlap", "taes", "szcore"), # which scores to compute
                     ) -> dict:
     "Detect events in every trace with `pp` and score them against the references; every score names how it was aggregated."
     check_traces([r["trace"] for r in recs], [r["duration_s"] for r in recs])
     hyps = [detect_events(r["trace"], pp) for r in recs]
-    hours = sum(r["duration_s"] for r in recs) / 3600
+    hours = sum(_recorded_h(r) for r in recs)
     per24 = lambda fa: fa / hours * 24 if hours else float("nan")
     out = {"recordings": len(recs), "hours": hours, "seizures": sum(len(check_events(r["ref"], r["duration_s"], r.get("rec_id", "reference"))) for r in recs)}
     if "overlap" in scorers:
@@ -403,7 +421,7 @@ def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` ev
         out["taes"] = {"sensitivity": t["hit"] / (t["hit"] + t["miss"]) if t["hit"] + t["miss"] else float("nan"), "fa_per_24h": per24(t["fa"]), **t,
                        "how": f"NEDC v6.0.0 TAES, hit / (hit + miss) pooled over recordings, {FA_DEFINITION}"}
     if "szcore" in scorers:
-        z = [szcore_score(r["ref"], h, r["duration_s"]) | {"hours": r["duration_s"] / 3600, "patient": patient_id(r.get("rec_id", f"rec{i}"))}
+        z = [szcore_score(r["ref"], h, r["duration_s"]) | {"hours": _recorded_h(r), "patient": patient_id(r.get("rec_id", f"rec{i}"))}
              for i, (r, h) in enumerate(zip(recs, hyps))]
         total = lambda rows: [sum(x[k] for x in rows) for k in ("tp", "fp", "ref", "hours")]
         subjects = [_szcore_summary(*total([x for x in z if x["patient"] == p])) for p in sorted({x["patient"] for x in z})]
@@ -441,14 +459,16 @@ def reference_events(meta:dict) -> list[tuple[float, float]]:
     return [(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]]
 
 def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
-    "Per-recording 1 Hz traces, reference events and durations from per-window probabilities of every window of manifest `m`."
+    """Per-recording 1 Hz traces (NaN in gaps), reference events, durations and recorded seconds
+    (gaps excluded) from per-window probabilities of every window of manifest `m`."""
     from seizure_nb.edf_cache import read_meta
     out = []
     for r, rec_id in enumerate(m.recordings):
         meta = read_meta(cache_dir, m.split, rec_id)
         sel = m.rec == r
-        out.append(dict(rec_id=rec_id, trace=stitch(probs[sel], m.start[sel] // meta["fs"], int(meta["n_samples"] // meta["fs"])),
-                        ref=reference_events(meta), duration_s=meta["duration_s"]))
+        trace = stitch(probs[sel], m.start[sel] // meta["fs"], int(meta["n_samples"] // meta["fs"]))
+        out.append(dict(rec_id=rec_id, trace=mask_gaps(trace, meta["gaps"]), ref=reference_events(meta),
+                        duration_s=meta["duration_s"], recorded_s=meta["recorded_s"]))
     return out
 
 def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16, device="cpu", precision="fp32") -> list[dict]:

@@ -71,17 +71,20 @@ def _remote(fn, *args, **kwargs):
 # %% ../nbs/08_modal.ipynb #f10dd551
 @app.function(volumes=volumes, cpu=2, memory=8192, timeout=3600, env=ENV)
 def cache_one(edf:str, split:str, prep:dict, data_dir:str=str(DATA), cache_dir:str=str(CACHE)) -> dict:
-    "Cache one recording; return its id or its error (the ledger entry)."
-    from seizure_nb.edf_cache import PrepParams, Recording, cache_recording
+    """Cache one recording; return its id or its error (the ledger entry, `edf_cache.failure_entry`).
+    Raises `CacheWriteError` (a full or lost volume is not the recording's fault: the build stops)."""
+    from seizure_nb.edf_cache import PrepParams, Recording, cache_recording, failure_entry, CacheWriteError
     rec = Recording(Path(edf), split)
     try: out = {"ok": True, "rec_id": cache_recording(rec, cache_dir, PrepParams(**prep), data_dir)["rec_id"]}
-    except Exception as e: out = {"ok": False, "source": str(Path(edf).relative_to(data_dir)), "split": split, "rec_id": rec.rec_id,
-                                  "error": f"{type(e).__name__}: {e}"}
+    except CacheWriteError: raise
+    except Exception as e: out = {"ok": False} | failure_entry(rec, e, data_dir)
     _commit()
     return out
 
 @app.function(volumes=volumes, timeout=24 * 3600, env=ENV)
-def build_cache(prep:dict|None=None, data_dir:str=str(DATA), cache_dir:str=str(CACHE)) -> dict:
+def build_cache(prep:dict|None=None, data_dir:str=str(DATA), cache_dir:str=str(CACHE),
+                corpus:str|None=None, # release recorded in the summary, e.g. "tusz-v2.0.6"; default: from the path
+               ) -> dict:
     "Fan `cache_one` out over every recording not current in the cache, then prune, write the ledger and summary."
     from seizure_nb.edf_cache import PrepParams, find_recordings, finish_build, stale_entries
     p = PrepParams(**(prep or {}))
@@ -91,7 +94,7 @@ def build_cache(prep:dict|None=None, data_dir:str=str(DATA), cache_dir:str=str(C
     results = list(cache_one.map(*zip(*args))) if args and not modal.is_local() else [cache_one.local(*a) for a in args]
     if not modal.is_local(): results_volume.reload()
     failures = [{k: v for k, v in r.items() if k != "ok"} for r in results if not r["ok"]]
-    summary = finish_build(cache_dir, p, recs, failures, attempted=len(todo))
+    summary = finish_build(cache_dir, p, recs, failures, attempted=len(todo), corpus=corpus)
     _commit()
     return summary
 

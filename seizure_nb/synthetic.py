@@ -9,7 +9,7 @@ import numpy as np
 from .edf_cache import CHANNELS, Event, binary_events, write_annotations, atomic_write
 
 # %% auto #0
-__all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'TEMPORALIS', 'ARTIFACTS', 'RATES', 'KINDS', 'write_edf',
+__all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'TEMPORALIS', 'ARTIFACTS', 'RATES', 'KINDS', 'write_edf', 'write_edf_d',
            'background_eeg', 'add_seizure', 'channel_events', 'background', 'sleep_stages', 'blink', 'eye_movement',
            'chewing', 'muscle', 'electrode_pop', 'firda', 'ecg', 'add_artifacts', 'focal_seizure', 'spike_wave',
            'patient_profile', 'realistic_recording', 'make_synthetic_corpus']
@@ -27,6 +27,28 @@ def write_edf(path:Path|str, # destination .edf
                             physical_range=(-physical_range, physical_range)) for ch, lab in zip(data, labels)]
     edf = edfio.Edf(sigs, data_record_duration=1.0)
     return atomic_write(path, edf.write)
+
+# %% ../nbs/00a_synthetic.ipynb #7e0ef542
+def write_edf_d(path:Path|str, # destination .edf
+                data:np.ndarray, # (19, samples) in microvolts, `CHANNELS` order; samples a multiple of fs
+                fs:int, # sampling rate (Hz)
+                onsets:list[float], # onset (s, recording time) of each one-second data record
+               ) -> Path:
+    "Write `data` as an EDF+D file of one-second records starting at `onsets` (gaps where they jump)."
+    import edfio
+    from seizure_nb.edf_cache import check_edf_size
+    sigs = [edfio.EdfSignal(ch, fs, label=f"EEG {c}-REF", physical_dimension="uV",
+                            physical_range=(-5000, 5000)) for ch, c in zip(data, CHANNELS)]
+    room = [edfio.EdfAnnotation(0, None, "x" * 20)]  # TAL bytes enough for the onsets written below
+    atomic_write(path, edfio.Edf(sigs, data_record_duration=1.0, annotations=room).write)
+    lay = check_edf_size(path); b = bytearray(Path(path).read_bytes())
+    b[192:197] = b"EDF+D"
+    lo, n = 2 * sum(lay.spr[:-1]), 2 * lay.spr[-1]  # edfio writes the annotation signal last
+    for i, t in enumerate(onsets):
+        at = lay.header_bytes + i * lay.record_bytes + lo
+        b[at:at + n] = f"+{t}\x14\x14\x00".encode().ljust(n, b"\x00")
+    return atomic_write(path, lambda f: f.write(bytes(b)))
+
 
 # %% ../nbs/00a_synthetic.ipynb #24ee955e
 ELECTRODE_XY = {"FP1": (-.3, .9), "FP2": (.3, .9), "F7": (-.7, .55), "F3": (-.35, .5), "FZ": (0, .5), "F4": (.35, .5),

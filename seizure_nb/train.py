@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 import yaml
 from .edf_cache import atomic_write, log, progress
-from .manifest import scan_cache, check_gate, limit_files, build_manifest
+from .manifest import scan_cache, check_gate, limit_files, build_manifest, cache_corpus
 from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
 from .model import DualStreamMamba, mamba_backend
 from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, auroc, resolve_device,
@@ -140,6 +140,7 @@ def train(cfg:Config, # validated config
     mtrain, mdev = (limit_files(ms[s], cfg.data.max_files) for s in ("train", "dev"))
     check_gate(mtrain); check_gate(mdev)
     data_hash = f"{mtrain.source_hash}:{mdev.source_hash}"
+    corpus = cache_corpus(cfg.data.cache_dir)  # release, files, file-list hash: stored next to the data hash
     train_ds = BalancedSeizureDataset(mtrain, cfg.data.cache_dir, cfg.data.full_ratio, cfg.data.background_ratio, seed=t.seed)
     if cfg.data.eval_manifest_params != cfg.data.manifest_params:  # dev evaluated at `data.eval_stride_s`: built, not saved
         mdev = limit_files(build_manifest(cfg.data.cache_dir, "dev", cfg.data.eval_manifest_params), cfg.data.max_files)
@@ -175,7 +176,7 @@ def train(cfg:Config, # validated config
     def checkpoint(name):
         save_checkpoint(run_dir / name, dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                                              scaler=scaler.state_dict(), rng=_rng_state(), state=dict(st),
-                                             config=config_dict(cfg), data_hash=data_hash))
+                                             config=config_dict(cfg), data_hash=data_hash, corpus=corpus))
     def summary(finished, stopped_early=False):
         return dict(finished=finished, stopped_early=stopped_early, global_step=st["global_step"], epoch=st["epoch"],
                     select_metric=t.select_metric, best=st["best"], skipped_steps=st["skipped"], run_dir=str(run_dir))
