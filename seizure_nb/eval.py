@@ -35,7 +35,8 @@ def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `r
                 o = score_recordings(recs, pp, scorers=("overlap",))["overlap"]
                 key = (o["fa_per_24h"] <= max_fa_per_24h, o["sensitivity"], -o["fa_per_24h"])
                 if best_key is None or key > best_key: best, best_key = pp, key
-    return best, {"within_budget": best_key[0], "dev_sensitivity": best_key[1], "dev_fa_per_24h": -best_key[2]}
+    return best, {"max_fa_per_24h": max_fa_per_24h, "within_budget": best_key[0], "dev_sensitivity": best_key[1],
+                  "dev_fa_per_24h": -best_key[2]}
 
 # %% ../nbs/05_eval.ipynb #24403c9e
 FA_TARGETS = (10, 5, 2.5, 1) # FA/24h
@@ -234,7 +235,9 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
                    dev:list[dict], # dev recordings: operating points are chosen here (`recs` itself when reporting dev)
                    pp:PostProcessing, # post-processing tuned on dev
                    split:str="eval", # name of the reported split, written into every figure
-                   out_dir:Path|str|None=None) -> dict:
+                   out_dir:Path|str|None=None,
+                   tuning:dict|None=None, # what `tune_postprocessing` reported on dev, kept with `pp`
+                  ) -> dict:
     "Every score of `recs`; hypothesis `.csv_bi` files and `metrics.json` in `out_dir`."
     metrics = {"split": split} | score_recordings(recs, pp)
     sec_p = np.concatenate([r["trace"] for r in recs])
@@ -246,7 +249,8 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
     hyps = [detect_events(r["trace"], pp) for r in recs]
     recorded = [r.get("recorded_s", r["duration_s"]) for r in recs]
     metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, recorded)
-    metrics["postprocessing"] = asdict(pp) | {"tuned_on": "dev"}
+    metrics["postprocessing"] = asdict(pp) | {"tuned_on": "dev"} | (tuning or {})
+    metrics["dev_hours"] = sum(r.get("recorded_s", r["duration_s"]) for r in dev) / 3600
     if out_dir:
         out_dir = Path(out_dir)
         for r, h in zip(recs, hyps):
@@ -303,13 +307,13 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
     pp, info = tune_postprocessing(dev, max_fa_per_24h)
     log("EVAL", f"post-processing tuned on dev: {pp} (dev OVERLAP sensitivity {info['dev_sensitivity']:.3f} at {info['dev_fa_per_24h']:.2f} FA/24h)")
     recs = dev if split == "dev" else traces(split)
-    metrics = evaluate_split(recs, dev, pp, split, out_dir) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir),
+    metrics = evaluate_split(recs, dev, pp, split, out_dir, info) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir),
                                                              "corpus": cache_corpus(cache)}
     for key, cls in (b for b in BASELINES if baseline is True or (baseline and b[0] in baseline)):
         b = cls.fit(cache, params)
         bdev = b.traces(cache, "dev", params)
-        bpp, _ = tune_postprocessing(bdev, max_fa_per_24h)
-        bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp, split, out_dir / key)
+        bpp, binfo = tune_postprocessing(bdev, max_fa_per_24h)
+        bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp, split, out_dir / key, binfo)
         metrics[key] = {k: bm[k] for k in HEADLINE} | {"operating_points": bm["operating_points"]["points"]}
     write_json(out_dir / "metrics.json", metrics); write_json(Path(checkpoint).parent / "postprocessing.json", asdict(pp))
     fig = Figure(figsize=(14, 0.45 * min(12, len(recs)) + 2.5))
@@ -399,7 +403,19 @@ def _corpus_line(c:dict|None) -> str:
     if not c or "files" not in c: return f"corpus: {(c or {}).get('release', 'unknown')} (no cache summary)"
     return f"corpus: {c['release']}, {c['files']} files, file list {c['file_list_hash']}"
 
-def _pp_text(d:dict) -> str: return str(PostProcessing(**{f.name: d[f.name] for f in dataclasses.fields(PostProcessing)}))
+def _pp_text(d:dict) -> str:
+    "A detector's post-processing, and whether it met the false-alarm budget on dev (`tune_postprocessing`)."
+    pp = str(PostProcessing(**{f.name: d[f.name] for f in dataclasses.fields(PostProcessing)}))
+    if "within_budget" not in d: return pp
+    dev, budget = f"{_fmt(d['dev_sensitivity'])} at {_fmt(d['dev_fa_per_24h'], '.2f')} FA/24h", f"{d['max_fa_per_24h']:g} FA/24h"
+    if d["within_budget"]: return f"{pp} (dev: {dev}, within the {budget} budget)"
+    return f"{pp} (**no setting met the {budget} budget on dev**; the most sensitive was kept: {dev})"
+
+def _dev_resolution(m:dict) -> str:
+    "How coarse dev's false-alarm rates are: one false alarm over dev's recorded hours, in FA/24h."
+    if not m.get("dev_hours"): return ""
+    return (f"\nDev holds {m['dev_hours']:.2f} h of recording, so one false alarm there is {24 / m['dev_hours']:.1f} FA/24h;"
+            " a lower target means no false alarm on dev at all.")
 
 def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str="cpu") -> Path:
     "Plots and `report.md` for a finished run and its evaluation (from `evaluate_checkpoint`)."
@@ -447,7 +463,7 @@ Post-processing was tuned on dev; nothing below was chosen on {s}.
 {scores}
 
 Operating points: for each false-alarm target, the threshold with the highest OVERLAP sensitivity on **dev** within
-the target, applied unchanged to {s} (the {s} false-alarm rate it gives may exceed the target).
+the target, applied unchanged to {s} (the {s} false-alarm rate it gives may exceed the target).{_dev_resolution(metrics)}
 
 | FA/24h target | {' | '.join(f'{n}: threshold | {n}: {s} OVERLAP sensitivity / FA per 24 h' for n in names)} |
 |---|{'---|---|' * len(names)}
