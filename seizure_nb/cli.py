@@ -32,6 +32,7 @@ def _prep_args(p:argparse.ArgumentParser):
 def _prep(a) -> PrepParams:
     return PrepParams(notch=a.notch or None, missing=a.missing, dtype=a.dtype, strict=not a.lenient)
 
+# %% ../nbs/09_cli.ipynb #d2f18ca7
 def cmd_make_synthetic(a) -> int:
     from seizure_nb.synthetic import make_synthetic_corpus
     patients = tuple(int(v) for v in a.patients.split(",")) if a.patients else None
@@ -68,6 +69,7 @@ def cmd_scan_cache(a) -> int:
         except ValueError as e: bad.append(str(e)); log("DATA", str(e))
     return int(bool(bad))
 
+# %% ../nbs/09_cli.ipynb #f99a85d4
 def cmd_doctor(a) -> int:
     from seizure_nb.model import doctor
     for k, v in doctor().items(): print(f"{k:30} {v}")
@@ -97,6 +99,7 @@ def cmd_predict(a) -> int:
     for edf, err in failed.items(): print(f"error: {edf}: {err}", file=sys.stderr)
     return int(bool(failed))
 
+# %% ../nbs/09_cli.ipynb #8189b22f
 def cmd_demo(a) -> int:
     """Synthetic corpus -> cache -> manifests -> train -> evaluate on eval -> report.
     Trains with `a.config` (configs/local/demo.yaml unless `--config` names another)."""
