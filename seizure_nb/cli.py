@@ -8,9 +8,11 @@ import argparse, json, sys
 from pathlib import Path
 import seizure_nb
 from .edf_cache import PrepParams, MISSING_POLICIES, build_cache, format_summary, log
-from .manifest import manifest_params, scan_cache, format_counts, check_gate, check_counts, CORPUS_FILES
+from .manifest import (manifest_params, scan_cache, format_counts, check_gate,
+                                 check_counts, CORPUS_FILES)
 from .synthetic import KINDS
-from .sweep import load_run_config  # the config loader with file:line errors, shared with sweeps
+# the config loader with file:line errors, shared with sweeps
+from .sweep import load_run_config
 
 # %% auto #0
 __all__ = ['DEMO_CONFIG', 'cmd_make_synthetic', 'cmd_build_cache', 'cmd_scan_cache', 'cmd_doctor', 'cmd_train', 'cmd_evaluate',
@@ -19,14 +21,18 @@ __all__ = ['DEMO_CONFIG', 'cmd_make_synthetic', 'cmd_build_cache', 'cmd_scan_cac
 # %% ../nbs/09_cli.ipynb #308e6625
 def _prep_args(p:argparse.ArgumentParser):
     d = PrepParams()
-    p.add_argument("--notch", type=float, default=d.notch, help="mains frequency to notch (Hz); 0 disables")
-    p.add_argument("--missing", choices=MISSING_POLICIES, default=d.missing, help="policy for missing Fz/Pz")
+    p.add_argument("--notch", type=float, default=d.notch,
+                   help="mains frequency to notch (Hz); 0 disables")
+    p.add_argument("--missing", choices=MISSING_POLICIES, default=d.missing,
+                   help="policy for missing Fz/Pz")
     p.add_argument("--dtype", choices=("float16", "float32"), default=d.dtype)
-    p.add_argument("--lenient", action="store_true", help="clip annotations past the recording end (recorded warning)")
+    p.add_argument("--lenient", action="store_true",
+                   help="clip annotations past the recording end (recorded warning)")
 
 def _prep(a) -> PrepParams:
     return PrepParams(notch=a.notch or None, missing=a.missing, dtype=a.dtype, strict=not a.lenient)
 
+# %% ../nbs/09_cli.ipynb #d2f18ca7
 def cmd_make_synthetic(a) -> int:
     from seizure_nb.synthetic import make_synthetic_corpus
     patients = tuple(int(v) for v in a.patients.split(",")) if a.patients else None
@@ -35,7 +41,8 @@ def cmd_make_synthetic(a) -> int:
     return 0
 
 def cmd_build_cache(a) -> int:
-    s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers, verify=a.verify, corpus=a.corpus)
+    s = build_cache(a.data_dir, a.cache_dir, _prep(a), workers=a.workers, verify=a.verify,
+                    corpus=a.corpus)
     print(format_summary(s))
     ledger = a.cache_dir / "failures.json"
     if s["total"]["files"] == 0:
@@ -54,13 +61,15 @@ def cmd_scan_cache(a) -> int:
                 f"file list {c.get('file_list_hash', 'unknown')}")
     if a.corpus and c["release"] not in (a.corpus, "unknown"):
         log("DATA", f"WARNING the cache was built from {c['release']}, not {a.corpus}")
-    for w in check_counts({s: len(m.recordings) for s, m in ms.items()}, a.corpus): log("DATA", f"WARNING {w}")
+    for w in check_counts({s: len(m.recordings) for s, m in ms.items()}, a.corpus):
+        log("DATA", f"WARNING {w}")
     bad = []
     for m in ms.values():
         try: check_gate(m)
         except ValueError as e: bad.append(str(e)); log("DATA", str(e))
     return int(bool(bad))
 
+# %% ../nbs/09_cli.ipynb #f99a85d4
 def cmd_doctor(a) -> int:
     from seizure_nb.model import doctor
     for k, v in doctor().items(): print(f"{k:30} {v}")
@@ -75,36 +84,49 @@ def cmd_train(a) -> int:
 def cmd_evaluate(a) -> int:
     from seizure_nb.eval import evaluate_checkpoint
     m = evaluate_checkpoint(a.checkpoint, a.split, a.out, max_fa_per_24h=a.max_fa)
-    print(json.dumps({k: m[k] for k in ("split", "recordings", "hours", "seizures", "overlap", "taes", "szcore", "auroc_1s")}
+    print(json.dumps({k: m[k] for k in ("split", "recordings", "hours", "seizures", "overlap",
+                                        "taes", "szcore", "auroc_1s")}
                      | {"operating_points": m["operating_points"]["points"]}
-                     | {b: {k: m[b][k] for k in ("overlap", "auroc_1s")} for b in ("baseline", "strong_baseline")}, indent=1))
+                     | {b: {k: m[b][k] for k in ("overlap", "auroc_1s")}
+                        for b in ("baseline", "strong_baseline")}, indent=1))
     return 0
 
 def cmd_predict(a) -> int:
     from seizure_nb.eval import predict_edfs
-    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out, batch_size=a.batch_size, stride_s=a.stride)
+    outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out, batch_size=a.batch_size,
+                                stride_s=a.stride)
     for p in outs: print(p)
     for edf, err in failed.items(): print(f"error: {edf}: {err}", file=sys.stderr)
     return int(bool(failed))
 
+# %% ../nbs/09_cli.ipynb #8189b22f
 def cmd_demo(a) -> int:
-    "Synthetic corpus -> cache -> manifests -> train (configs/local/demo.yaml) -> evaluate on eval -> report."
+    """Synthetic corpus -> cache -> manifests -> train -> evaluate on eval -> report.
+    Trains with `a.config` (configs/local/demo.yaml unless `--config` names another)."""
     from seizure_nb.train import train
     from seizure_nb.eval import evaluate_checkpoint, write_report
     out = Path(a.out).resolve()
     load_run_config(a.config, a.set)  # every config error before any data work
-    if not (out / "tusz").exists(): cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients=None, seed=a.seed, kind=a.kind))
-    args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, verify=False, notch=60.0, missing="interpolate", dtype="float16", lenient=False)
-    rc = cmd_build_cache(argparse.Namespace(**args, corpus=None)) or cmd_scan_cache(argparse.Namespace(**args, window=60.0, stride=10.0, corpus=None))
+    if not (out / "tusz").exists():
+        cmd_make_synthetic(argparse.Namespace(out=out / "tusz", patients=None, seed=a.seed,
+                                              kind=a.kind))
+    args = dict(data_dir=out / "tusz", cache_dir=out / "cache", workers=a.workers, verify=False,
+                notch=60.0, missing="interpolate", dtype="float16", lenient=False)
+    rc = cmd_build_cache(argparse.Namespace(**args, corpus=None)) or cmd_scan_cache(
+        argparse.Namespace(**args, window=60.0, stride=10.0, corpus=None))
     if rc or a.data_only: return rc
-    cfg = load_run_config(a.config, [f"data.data_dir={out / 'tusz'}", f"data.cache_dir={out / 'cache'}", f"log.out_dir={out / 'run'}", *a.set])
+    cfg = load_run_config(a.config, [f"data.data_dir={out / 'tusz'}",
+                                     f"data.cache_dir={out / 'cache'}",
+                                     f"log.out_dir={out / 'run'}", *a.set])
     s = train(cfg)
     ck = Path(cfg.log.out_dir) / "best.pt"
     m = evaluate_checkpoint(ck, "eval", Path(cfg.log.out_dir) / "eval")
     report = write_report(cfg.log.out_dir, m, ck)
-    print(f"\nbest {s['select_metric']} {s['best']:.3f}; eval: AUROC (1 s) {m['auroc_1s']:.3f}, OVERLAP sensitivity "
-          f"{m['overlap']['sensitivity']:.3f} at {m['overlap']['fa_per_24h']:.1f} FA/24h (OVERLAP, pooled, post-processing tuned on dev)"
-          + "".join(f"; {k} {m[k]['overlap']['sensitivity']:.3f} at {m[k]['overlap']['fa_per_24h']:.1f} FA/24h"
+    print(f"\nbest {s['select_metric']} {s['best']:.3f}; eval: AUROC (1 s) {m['auroc_1s']:.3f}, "
+          f"OVERLAP sensitivity {m['overlap']['sensitivity']:.3f} at "
+          f"{m['overlap']['fa_per_24h']:.1f} FA/24h (OVERLAP, pooled, post-processing tuned on dev)"
+          + "".join(f"; {k} {m[k]['overlap']['sensitivity']:.3f} at "
+                    f"{m[k]['overlap']['fa_per_24h']:.1f} FA/24h"
                     for k in ("baseline", "strong_baseline")) + f"\nreport: {report}")
     return 0
 
@@ -112,74 +134,104 @@ def cmd_demo(a) -> int:
 def cmd_sweep(a) -> int:
     "Plan, cost, confirmation, the runs one after the other, `sweep.md` (`06_sweep`)."
     from seizure_nb.sweep import sweep_main
-    return sweep_main(a.config, a.sweep, a.set, yes=a.yes, seconds_per_epoch=a.seconds_per_epoch, price_per_hour=a.price_per_hour)
+    return sweep_main(a.config, a.sweep, a.set, yes=a.yes, seconds_per_epoch=a.seconds_per_epoch,
+                      price_per_hour=a.price_per_hour)
 
 def _sweep_args(p:argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, required=True, help="base training config (YAML)")
-    p.add_argument("--sweep", type=Path, required=True, help="sweep file: seeds and override sets (configs/sweeps/)")
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="overrides of the base config for every run")
-    p.add_argument("--yes", action="store_true", help="launch without asking after the cost estimate")
-    p.add_argument("--seconds-per-epoch", type=float, help="instead of the one-step probe of each config")
-    p.add_argument("--price-per-hour", type=float, default=0.0, help="USD per hour of this machine, for the estimate")
+    p.add_argument("--sweep", type=Path, required=True,
+                   help="sweep file: seeds and override sets (configs/sweeps/)")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="overrides of the base config for every run")
+    p.add_argument("--yes", action="store_true",
+                   help="launch without asking after the cost estimate")
+    p.add_argument("--seconds-per-epoch", type=float,
+                   help="instead of the one-step probe of each config")
+    p.add_argument("--price-per-hour", type=float, default=0.0,
+                   help="USD per hour of this machine, for the estimate")
     return p
 
 # %% ../nbs/09_cli.ipynb #f8a048aa
-DEMO_CONFIG = Path(seizure_nb.__file__).resolve().parents[1] / "configs" / "local" / "demo.yaml"  # so `demo` runs from any directory
+# so `demo` runs from any directory
+DEMO_CONFIG = Path(seizure_nb.__file__).resolve().parents[1] / "configs" / "local" / "demo.yaml"
 
 def parser() -> argparse.ArgumentParser:
     "The `python -m seizure_nb` argument parser: one line of help per option, defaults shown."
-    ap = argparse.ArgumentParser(prog="python -m seizure_nb", description="Seizure detection on TUSZ-format EEG")
+    ap = argparse.ArgumentParser(prog="python -m seizure_nb",
+                                 description="Seizure detection on TUSZ-format EEG")
     sub = ap.add_subparsers(dest="command", required=True)
-    add = lambda name, help: sub.add_parser(name, help=help, description=help, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    add = lambda name, help: sub.add_parser(name, help=help, description=help,
+                                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p = add("make-synthetic", "write the synthetic TUSZ-format corpus")
     p.add_argument("out", type=Path, help="corpus root to write")
-    p.add_argument("--patients", help="patients in train,dev,eval (default: the kind's, demo 8,3,3, realistic 16,8,8)")
+    p.add_argument("--patients", help="patients in train,dev,eval (default: the kind's, demo "
+                                      "8,3,3, realistic 16,8,8)")
     p.add_argument("--kind", choices=sorted(KINDS), default="demo",
-                   help="demo: easy, for fast tests; realistic: mimics, subtle seizures, TUSZ-like burden")
-    p.add_argument("--seed", type=int, default=0, help="random seed"); p.set_defaults(fn=cmd_make_synthetic)
+                   help="demo: easy, for fast tests; realistic: mimics, subtle seizures, TUSZ-like "
+                        "burden")
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.set_defaults(fn=cmd_make_synthetic)
     p = add("build-cache", "preprocess every EDF of a corpus into the cache")
-    p.add_argument("--data-dir", type=Path, required=True, help="corpus root (edf/train, edf/dev, edf/eval at any depth)")
+    p.add_argument("--data-dir", type=Path, required=True,
+                   help="corpus root (edf/train, edf/dev, edf/eval at any depth)")
     p.add_argument("--cache-dir", type=Path, required=True, help="where the cache goes")
     p.add_argument("--workers", type=int, default=1, help="parallel processes")
-    p.add_argument("--verify", action="store_true", help="hash every EDF to find changes that kept size and modification time")
-    p.add_argument("--corpus", help="the release recorded in the cache summary, e.g. tusz-v2.0.6 (default: a vX.Y.Z folder "
-                                    "in the data path, else unknown)")
+    p.add_argument("--verify", action="store_true",
+                   help="hash every EDF to find changes that kept size and modification time")
+    p.add_argument("--corpus", help="the release recorded in the cache summary, e.g. tusz-v2.0.6 "
+                                    "(default: a vX.Y.Z folder in the data path, else unknown)")
     _prep_args(p); p.set_defaults(fn=cmd_build_cache)
     p = add("scan-cache", "build or validate the manifests and print window counts")
     p.add_argument("--cache-dir", type=Path, required=True, help="a cache written by build-cache")
     p.add_argument("--window", type=float, default=60.0, help="window length (s)")
     p.add_argument("--stride", type=float, default=10.0, help="window stride (s)")
-    p.add_argument("--corpus", choices=sorted(CORPUS_FILES), help="warn where file counts differ from this release's documented counts")
+    p.add_argument("--corpus", choices=sorted(CORPUS_FILES),
+                   help="warn where file counts differ from this release's documented counts")
     _prep_args(p); p.set_defaults(fn=cmd_scan_cache)
-    add("doctor", "versions, and the backend of each Mamba layer type per device").set_defaults(fn=cmd_doctor)
+    add("doctor",
+        "versions, and the backend of each Mamba layer type per device").set_defaults(fn=cmd_doctor)
     p = add("train", "train from a YAML config")
-    p.add_argument("--config", type=Path, required=True, help="YAML config (paths in it are relative to the current directory)")
+    p.add_argument("--config", type=Path, required=True,
+                   help="YAML config (paths in it are relative to the current directory)")
     p.add_argument("--resume", action="store_true", help="continue from OUT_DIR/last.pt")
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=2")
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="config overrides, e.g. train.epochs=2")
     p.set_defaults(fn=cmd_train)
-    p = add("evaluate", "score a checkpoint on a split, post-processing and operating points chosen on dev")
+    p = add("evaluate",
+            "score a checkpoint on a split, post-processing and operating points chosen on dev")
     p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
     p.add_argument("--split", default="eval", choices=("dev", "eval"), help="the split to report")
-    p.add_argument("--out", type=Path, help="output directory (default: eval_SPLIT next to the checkpoint)")
-    p.add_argument("--max-fa", type=float, default=10.0, help="FA/24h budget when tuning post-processing on dev")
+    p.add_argument("--out", type=Path,
+                   help="output directory (default: eval_SPLIT next to the checkpoint)")
+    p.add_argument("--max-fa", type=float, default=10.0,
+                   help="FA/24h budget when tuning post-processing on dev")
     p.set_defaults(fn=cmd_evaluate)
     p = add("predict", "detect seizures in EDF files (no annotations needed)")
     p.add_argument("--checkpoint", type=Path, required=True, help="a checkpoint written by train")
     p.add_argument("edfs", nargs="+", type=Path, help="EDF files")
-    p.add_argument("--out", type=Path, required=True, help="directory for one .csv_bi per EDF, at the EDF's path relative to the "
+    p.add_argument("--out", type=Path, required=True,
+                   help="directory for one .csv_bi per EDF, at the EDF's path relative to the "
                    "folder all EDFs share (a/X.edf b/X.edf give OUT/a/X.csv_bi OUT/b/X.csv_bi)")
-    p.add_argument("--batch-size", type=int, help="windows per forward pass (default: from the model's size, about 2 GB)")
-    p.add_argument("--stride", type=float, help="seconds between window starts, at most the window (default: the training stride)")
+    p.add_argument("--batch-size", type=int,
+                   help="windows per forward pass (default: from the model's size, about 2 GB)")
+    p.add_argument("--stride", type=float, help="seconds between window starts, at most the window "
+                                                "(default: the training stride)")
     p.set_defaults(fn=cmd_predict)
-    _sweep_args(add("sweep", "train and evaluate every config x seed of a sweep file, then collect")).set_defaults(fn=cmd_sweep)
-    p = add("demo", "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
-    p.add_argument("--out", type=Path, default=Path("demo"), help="directory for everything the demo writes")
+    _sweep_args(add("sweep", "train and evaluate every config x seed of a sweep file, then collect"
+                    )).set_defaults(fn=cmd_sweep)
+    p = add("demo",
+            "the quick start on the synthetic corpus: corpus, cache, training, evaluation, report")
+    p.add_argument("--out", type=Path, default=Path("demo"),
+                   help="directory for everything the demo writes")
     p.add_argument("--workers", type=int, default=2, help="cache build processes")
     p.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
-    p.add_argument("--kind", choices=sorted(KINDS), default="realistic", help="synthetic corpus kind (see make-synthetic)")
+    p.add_argument("--kind", choices=sorted(KINDS), default="realistic",
+                   help="synthetic corpus kind (see make-synthetic)")
     p.add_argument("--config", type=Path, default=DEMO_CONFIG, help="training config")
-    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=1")
-    p.add_argument("--data-only", action="store_true", help="stop after the cache and manifests"); p.set_defaults(fn=cmd_demo)
+    p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                   help="config overrides, e.g. train.epochs=1")
+    p.add_argument("--data-only", action="store_true", help="stop after the cache and manifests")
+    p.set_defaults(fn=cmd_demo)
     return ap
 
 def main(argv:list[str]|None=None) -> int:

@@ -28,11 +28,13 @@ __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'MISSING_POLICIES
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 class _StdHandler(logging.StreamHandler):
-    "Info lines to stdout where a person reads them (a Jupyter kernel, a terminal), else stderr; warnings: stderr."
+    """Info lines to stdout where a person reads them (a Jupyter kernel, a terminal), else stderr;
+    warnings: stderr."""
     def emit(self, record):
         reader = "ipykernel" in sys.modules or getattr(sys.stdout, "isatty", lambda: False)()
         info = record.levelno < logging.WARNING
-        self.stream = sys.stdout if reader and info else sys.stderr  # through a pipe, stdout is data
+        # through a pipe, stdout is data
+        self.stream = sys.stdout if reader and info else sys.stderr
         super().emit(record)
 
 logger = logging.getLogger("seizure_nb")
@@ -50,10 +52,14 @@ def log(tag:str, # stage tag, e.g. "CACHE"
     logger.log(level, f"[{tag}] {msg}")
 
 class LogProgress:
-    "tqdm's interface for logs: one plain line every `every` seconds and at the end, never a carriage return."
-    def __init__(self, iterable=None, total:int|None=None, desc:str="", initial:int=0, disable:bool=False, every:float=30.0, unit:str="it", **_):
-        self.it, self.desc, self.unit, self.every, self.disable = iterable, desc, unit, every, disable
-        self.total = total if total is not None or not hasattr(iterable, "__len__") else len(iterable)
+    """tqdm's interface for logs: one plain line every `every` seconds and at the end, never a
+    carriage return."""
+    def __init__(self, iterable=None, total:int|None=None, desc:str="", initial:int=0,
+                 disable:bool=False, every:float=30.0, unit:str="it", **_):
+        self.it, self.desc, self.unit = iterable, desc, unit
+        self.every, self.disable = every, disable
+        self.total = (total if total is not None or not hasattr(iterable, "__len__")
+                      else len(iterable))
         self.n, self.postfix, self.t0 = initial, "", time.monotonic()
         self.last = self.t0
     def __iter__(self):
@@ -64,16 +70,20 @@ class LogProgress:
         if self.disable or (now - self.last < self.every and self.n != self.total): return
         self.last = now
         rate = f", {self.n / (now - self.t0):.2f} {self.unit}/s" if now > self.t0 else ""
-        logger.info(f"{self.desc}: {self.n}/{self.total if self.total is not None else '?'}{rate}{self.postfix}")
+        logger.info(f"{self.desc}: {self.n}/{self.total if self.total is not None else '?'}"
+                    f"{rate}{self.postfix}")
     def set_postfix(self, **kw): self.postfix = "; " + ", ".join(f"{k} {v}" for k, v in kw.items())
     def close(self): pass
 
 def progress(iterable=None, # what to iterate over, or None for a bar updated by hand
-             interactive:bool|None=None, # tqdm bar; default: stderr is a terminal or a Jupyter kernel runs, unless SEIZURE_NB_PROGRESS=log
+             interactive:bool|None=None, # tqdm bar; default: see below
              **kwargs): # tqdm's: total, desc, unit, initial, disable, leave
-    "A tqdm bar in a terminal or notebook; `LogProgress` lines when the output goes to a log file."
+    """A tqdm bar in a terminal or notebook; `LogProgress` lines when the output goes to a log file.
+    By default the bar is interactive when stderr is a terminal or a Jupyter kernel runs, unless
+    `SEIZURE_NB_PROGRESS=log`."""
     if interactive is None:
-        interactive = os.environ.get("SEIZURE_NB_PROGRESS") != "log" and (sys.stderr.isatty() or "ipykernel" in sys.modules)
+        interactive = os.environ.get("SEIZURE_NB_PROGRESS") != "log" and (
+            sys.stderr.isatty() or "ipykernel" in sys.modules)
     return tqdm(iterable, **kwargs) if interactive else LogProgress(iterable, **kwargs)
 
 # %% ../nbs/00_edf_cache.ipynb #1f322aba
@@ -93,12 +103,14 @@ def atomic_write(path:Path|str, # final destination
         if tmp.exists(): tmp.unlink()
     return path
 
-def write_json(path:Path|str, obj): return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=1).encode()))
+def write_json(path:Path|str, obj):
+    return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=1).encode()))
 def write_npy(path:Path|str, arr:np.ndarray): return atomic_write(path, lambda f: np.save(f, arr))
 
 # %% ../nbs/00_edf_cache.ipynb #02cd14a8
 class TUSZFormatError(ValueError):
-    "A recording or annotation file that cannot be used as it is; the message names the file (and line)."
+    """A recording or annotation file that cannot be used as it is;
+    the message names the file (and line)."""
     def __init__(self, path, msg, line:int|None=None):
         self.path, self.line = str(path), line
         super().__init__(f"{path}{f':{line}' if line else ''}: {msg}")
@@ -107,14 +119,17 @@ class TUSZFormatError(ValueError):
 CHANNELS = ("FP1", "FP2", "F3", "F4", "C3", "C4", "P3", "P4", "O1", "O2",
             "F7", "F8", "T3", "T4", "T5", "T6", "FZ", "CZ", "PZ")
 ALIASES = {"T7": "T3", "T8": "T4", "P7": "T5", "P8": "T6"}
-# Electrodes whose absence the montage policy may repair, with the neighbours averaged to interpolate them.
-# In TUSZ only Fz and Pz are ever missing (about 3% of files); any other missing electrode is an error.
+# Electrodes whose absence the montage policy may repair, with the neighbours averaged to
+# interpolate them.
+# In TUSZ only Fz and Pz are ever missing (about 3% of files); any other missing electrode is an
+# error.
 FILL_NEIGHBOURS = {"FZ": ("F3", "F4", "CZ", "FP1", "FP2"), "PZ": ("P3", "P4", "CZ", "O1", "O2")}
 MISSING_POLICIES = ("interpolate", "zero", "error") # what to do with a missing Fz/Pz
 
 def clean_label(label:str # an EDF signal label such as "EEG FP1-REF"
                ) -> str:
-    "Canonical electrode name of an EDF label: drop `EEG`, spaces and the reference suffix, upper-case, map aliases."
+    """Canonical electrode name of an EDF label:
+    drop `EEG`, spaces and the reference suffix, upper-case, map aliases."""
     s = label.upper().replace(" ", "")
     if s.startswith("EEG"): s = s[3:]
     s = re.sub(r"-(REF|LE|AR|AVG|A1A2)$", "", s)
@@ -135,7 +150,8 @@ def map_channels(labels:list[str], # the EDF's signal labels (or MNE channel nam
         name = clean_label(lab)
         if name not in CHANNELS: continue
         if name in found:
-            raise TUSZFormatError(path, f"channel {name} appears twice ({labels[found[name]]!r} and {lab!r})")
+            raise TUSZFormatError(
+                path, f"channel {name} appears twice ({labels[found[name]]!r} and {lab!r})")
         found[name] = i
     absent = [c for c in CHANNELS if c not in found]
     cannot = [c for c in absent if c not in FILL_NEIGHBOURS or missing == "error"]
@@ -162,7 +178,8 @@ def fill_missing(data:np.ndarray, # (19, n) in `CHANNELS` order, absent rows zer
     return filled
 
 # %% ../nbs/00_edf_cache.ipynb #8b187edc
-SEIZURE_TYPES = ("seiz", "fnsz", "gnsz", "cpsz", "absz", "spsz", "tcsz", "tnsz", "mysz", "cnsz", "atsz")
+SEIZURE_TYPES = ("seiz", "fnsz", "gnsz", "cpsz", "absz", "spsz", "tcsz", "tnsz", "mysz",
+                 "cnsz", "atsz")
 KNOWN_LABELS = ("bckg",) + SEIZURE_TYPES
 CSV_COLUMNS = "channel,start_time,stop_time,label,confidence"
 
@@ -179,15 +196,16 @@ class Event:
 
 def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
                      duration:float|None=None, # recording length in s; events past it are errors
-                     strict:bool=True, # False: clip events past the end and record a warning instead
-                     tolerance:float=0.01, # seconds an event may overrun `duration` (rounding in the files)
+                     strict:bool=True, # False: clip events past the end, record a warning instead
+                     tolerance:float=0.01, # s an event may pass `duration` (rounding in the files)
                     ) -> tuple[dict, list[Event], list[str]]:
     """Parse a TUSZ annotation file into its header, its events and the warnings the policy
     downgraded. Every error is a `TUSZFormatError` naming the file and line."""
     path = Path(path)
     if not path.exists(): raise TUSZFormatError(path, "annotation file is missing")
     header, events, warns, columns_seen, stated = {}, [], [], False, None
-    for ln, raw in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), 1):
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    for ln, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line: continue
         if line.startswith("#"):
@@ -202,15 +220,19 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
             continue
         if not columns_seen:
             if line.replace(" ", "").lower() != CSV_COLUMNS:
-                raise TUSZFormatError(path, f"expected the column header {CSV_COLUMNS!r}, found {line!r}", ln)
+                raise TUSZFormatError(
+                    path, f"expected the column header {CSV_COLUMNS!r}, found {line!r}", ln)
             columns_seen = True; continue
         fields = [f.strip() for f in line.split(",")]
-        if len(fields) != 5: raise TUSZFormatError(path, f"expected 5 fields, found {len(fields)}: {line!r}", ln)
+        if len(fields) != 5:
+            raise TUSZFormatError(path, f"expected 5 fields, found {len(fields)}: {line!r}", ln)
         try: start, stop, conf = float(fields[1]), float(fields[2]), float(fields[4])
-        except ValueError: raise TUSZFormatError(path, f"start, stop and confidence must be numbers: {line!r}", ln)
+        except ValueError:
+            raise TUSZFormatError(path, f"start, stop and confidence must be numbers: {line!r}", ln)
         label = fields[3].lower()
         if label not in KNOWN_LABELS:
-            raise TUSZFormatError(path, f"unknown label {fields[3]!r} (known: {', '.join(KNOWN_LABELS)})", ln)
+            raise TUSZFormatError(
+                path, f"unknown label {fields[3]!r} (known: {', '.join(KNOWN_LABELS)})", ln)
         if not (np.isfinite(start) and np.isfinite(stop)) or start < 0 or stop <= start:
             raise TUSZFormatError(path, f"invalid interval start={start} stop={stop}", ln)
         if duration is not None and stop > duration + tolerance:
@@ -235,14 +257,17 @@ def write_annotations(path:Path|str, # destination `.csv_bi` or `.csv`
                       montage_file:str="$NEDC_NFC/lib/nedc_eas_default_montage.txt"):
     "Write `events` in TUSZ csv format with its `#` header."
     path = Path(path)
-    lines = ["# version = csv_v1.0.0", f"# bname = {bname or path.stem}", f"# duration = {duration:.2f} secs",
+    lines = ["# version = csv_v1.0.0", f"# bname = {bname or path.stem}",
+             f"# duration = {duration:.2f} secs",
              f"# montage_file = {montage_file}", "#", CSV_COLUMNS]
-    lines += [f"{e.channel},{e.start:.4f},{e.stop:.4f},{e.label},{e.confidence:.4f}" for e in events]
+    lines += [f"{e.channel},{e.start:.4f},{e.stop:.4f},{e.label},{e.confidence:.4f}"
+              for e in events]
     return atomic_write(path, lambda f: f.write(("\n".join(lines) + "\n").encode()))
 
 def binary_events(seizures:list[tuple[float, float]], # sorted, non-overlapping seizure intervals
                   duration:float) -> list[Event]:
-    "The `TERM` rows of a `.csv_bi`: seizure intervals and the background between them, tiling `[0, duration]`."
+    """The `TERM` rows of a `.csv_bi`: seizure intervals and the background between them, tiling
+    `[0, duration]`."""
     out, t = [], 0.0
     for s, e in seizures:
         if s > t: out.append(Event("TERM", t, s, "bckg"))
@@ -308,12 +333,14 @@ def check_edf_size(path:Path|str) -> EdfLayout:
         raise TUSZFormatError(path, "unreadable EDF header (not an EDF or BDF file: it starts with "
                                     f"{head[:8]!r})")
     try:
-        header_bytes, n_records, n_signals = int(head[184:192]), int(head[236:244]), int(head[252:256])
+        header_bytes, n_records = int(head[184:192]), int(head[236:244])
+        n_signals = int(head[252:256])
         record_s = float(head[244:252])
         with open(path, "rb") as f:
             f.seek(256)
             labels = tuple(f.read(16).decode("latin-1").strip() for _ in range(n_signals))
-            f.seek(256 + n_signals * 216)  # label 16, transducer 80, dim 8, 4 ranges 32, prefilter 80 = 216 bytes each
+            # label 16, transducer 80, dim 8, 4 ranges 32, prefilter 80 = 216 bytes each
+            f.seek(256 + n_signals * 216)
             spr = tuple(int(f.read(8)) for _ in range(n_signals))
     except ValueError as e: raise TUSZFormatError(path, f"unreadable {kind} header ({e})")
     record_bytes, warns = (3 if kind == "BDF" else 2) * sum(spr), []
@@ -398,7 +425,8 @@ def read_eeg(path:Path|str, # an EDF or BDF file
     (`map_channels`, `fill_missing`)."""
     import edfio
     path = Path(path)
-    if missing not in MISSING_POLICIES: raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
     lay = check_edf_size(path)
     try:
         with warnings.catch_warnings():
@@ -409,7 +437,8 @@ def read_eeg(path:Path|str, # an EDF or BDF file
     sigs = edf.signals
     idx = map_channels([s.label for s in sigs], path, missing)
     rates = {c: sigs[i].sampling_frequency for c, i in idx.items()}
-    if len(set(rates.values())) != 1: raise TUSZFormatError(path, f"EEG channels have different sampling rates: {rates}")
+    if len(set(rates.values())) != 1:
+        raise TUSZFormatError(path, f"EEG channels have different sampling rates: {rates}")
     fs = float(next(iter(rates.values())))
     per_rec = round(fs * lay.record_s)
     data = np.zeros((len(CHANNELS), lay.n_records * per_rec))
@@ -496,7 +525,7 @@ class Recording:
     edf: Path
     split: str
     @property
-    def rec_id(self): return self.edf.name[:-len(".edf")]  # the whole name: `X_t001.v2.edf` -> `X_t001.v2`
+    def rec_id(self): return self.edf.name[:-len(".edf")]  # `X_t001.v2.edf` -> `X_t001.v2`
     @property
     def patient(self): return patient_id(self.edf.name)
     @property
@@ -504,12 +533,14 @@ class Recording:
     @property
     def csv(self): return self.edf.with_suffix(".csv")
     @property
-    def sources(self) -> dict[str, Path]: return {"edf": self.edf, "csv_bi": self.csv_bi, "csv": self.csv}
+    def sources(self) -> dict[str, Path]:
+        return {"edf": self.edf, "csv_bi": self.csv_bi, "csv": self.csv}
 
 ENTRY_SUFFIXES = {"data": ".data.npy", "labels": ".labels.npy", "meta": ".meta.json"}
 
 def entry_paths(cache_dir:Path|str, split:str, rec_id:str) -> dict[str, Path]:
-    "Paths of the data, labels and metadata files of one cache entry: the recording's name plus a fixed suffix each."
+    """Paths of the data, labels and metadata files of one cache entry:
+    the recording's name plus a fixed suffix each."""
     return {k: Path(cache_dir) / split / f"{rec_id}{s}" for k, s in ENTRY_SUFFIXES.items()}
 
 # %% ../nbs/00_edf_cache.ipynb #4162138c
@@ -531,13 +562,14 @@ def source_identity(path:Path|str) -> dict|None:
 def cache_recording(rec:Recording, # the recording to cache
                     cache_dir:Path|str, # cache root; the entry goes in `cache_dir/split/`
                     p:PrepParams=PrepParams(), # preprocessing parameters
-                    data_dir:Path|str|None=None, # corpus root, to record the source path relative to it
+                    data_dir:Path|str|None=None, # corpus root, for source paths relative to it
                    ) -> dict:
     """Preprocess one recording and write its cache entry; return the entry's metadata.
     Labels are `MASKED_LABEL` where the recording has no data (`meta['gaps']`, in recording time;
     `recorded_s` excludes them). A failed write raises `CacheWriteError`."""
     t0 = time.time()
-    sources = {k: source_identity(f) for k, f in rec.sources.items()}  # before reading: a file changed mid-build is stale next time
+    # before reading: a file changed mid-build is stale next time
+    sources = {k: source_identity(f) for k, f in rec.sources.items()}
     raw = read_eeg(rec.edf, p.missing)
     x, flat = preprocess(raw, p)
     n = x.shape[1]
@@ -551,14 +583,16 @@ def cache_recording(rec:Recording, # the recording to cache
         _, ch_events, w2 = read_annotations(rec.csv, raw.duration, p.strict)
         warns += w2
         off = int((sample_labels(seizure_intervals(ch_events), n, p.fs) != y)[valid].sum()) / p.fs
-        if off > 1.0: warns.append(f"{rec.csv.name} and {rec.csv_bi.name} disagree on {off:.1f} s of seizure")
+        if off > 1.0:
+            warns.append(f"{rec.csv.name} and {rec.csv_bi.name} disagree on {off:.1f} s of seizure")
     meta = dict(rec_id=rec.rec_id, split=rec.split, patient=rec.patient,
                 source=str(rec.edf.relative_to(data_dir) if data_dir else rec.edf), sources=sources,
                 orig_fs=raw.fs, fs=p.fs, n_samples=n, duration_s=duration, channels=list(CHANNELS),
                 gaps=[[s, e] for s, e in raw.gaps], recorded_s=int(valid.sum()) / p.fs,
                 channel_map=raw.channel_map, filled_channels=raw.filled, flat_channels=flat,
                 seizures=[[s, e] for s, e in seizures], n_seizure_samples=int((y == 1).sum()),
-                prep=asdict(p), prep_hash=p.hash, format=CACHE_FORMAT, package_version=seizure_nb.__version__,
+                prep=asdict(p), prep_hash=p.hash, format=CACHE_FORMAT,
+                package_version=seizure_nb.__version__,
                 warnings=raw.warnings + warns, built_at=time.time(),
                 build_s=round(time.time() - t0, 3))
     paths = entry_paths(cache_dir, rec.split, rec.rec_id)
@@ -575,7 +609,8 @@ class CacheWriteError(RuntimeError):
 
 # %% ../nbs/00_edf_cache.ipynb #63a41956
 class StaleCacheError(RuntimeError):
-    "A cache entry built with other preprocessing parameters or another cache format than requested."
+    """A cache entry built with other preprocessing parameters or another cache format than
+    requested."""
 
 def read_meta(cache_dir:Path|str, split:str, rec_id:str,
               expected_hash:str|None=None, # `PrepParams.hash` the caller needs; None accepts any
@@ -583,9 +618,11 @@ def read_meta(cache_dir:Path|str, split:str, rec_id:str,
     "Metadata of a cache entry, checked against `expected_hash`."
     path = entry_paths(cache_dir, split, rec_id)["meta"]
     meta = json.loads(path.read_text())
-    if meta.get("format") != CACHE_FORMAT or (expected_hash and meta.get("prep_hash") != expected_hash):
-        raise StaleCacheError(f"{path}: built with prep_hash={meta.get('prep_hash')} format={meta.get('format')}, "
-                              f"expected prep_hash={expected_hash} format={CACHE_FORMAT}; rerun build-cache")
+    if (meta.get("format") != CACHE_FORMAT
+        or (expected_hash and meta.get("prep_hash") != expected_hash)):
+        raise StaleCacheError(f"{path}: built with prep_hash={meta.get('prep_hash')} "
+                              f"format={meta.get('format')}, expected prep_hash={expected_hash} "
+                              f"format={CACHE_FORMAT}; rerun build-cache")
     return meta
 
 def open_entry(cache_dir:Path|str, split:str, rec_id:str, expected_hash:str|None=None):
@@ -596,23 +633,30 @@ def open_entry(cache_dir:Path|str, split:str, rec_id:str, expected_hash:str|None
 
 # %% ../nbs/00_edf_cache.ipynb #dc0bead2
 def _edf_files(root:Path) -> list[Path]:
-    "Every `.edf` under `root`; a directory that cannot be read is an error, never silently skipped."
-    def fail(e:OSError): raise TUSZFormatError(e.filename, f"cannot read directory ({e.strerror}); fix its permissions or move it out of the corpus")
-    return sorted(Path(d) / f for d, _, files in os.walk(root, onerror=fail) for f in files if f.endswith(".edf"))
+    """Every `.edf` under `root`; a directory that cannot be read is an error, never silently
+    skipped."""
+    def fail(e:OSError):
+        raise TUSZFormatError(e.filename, f"cannot read directory ({e.strerror}); fix its "
+                                          "permissions or move it out of the corpus")
+    return sorted(Path(d) / f for d, _, files in os.walk(root, onerror=fail)
+                  for f in files if f.endswith(".edf"))
 
 def find_recordings(data_dir:Path|str # corpus root containing train/, dev/, eval/ (at any depth)
                    ) -> list[Recording]:
-    "Every EDF under `data_dir` with its split; raises when there is none, names collide in a split or patients cross splits."
+    """Every EDF under `data_dir` with its split;
+    raises when there is none, names collide in a split or patients cross splits."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir(): raise FileNotFoundError(f"{data_dir}: data directory does not exist")
     recs, seen = [], {}
     for edf in _edf_files(data_dir):
         split = next((s for s in edf.relative_to(data_dir).parts[:-1] if s in SPLITS), None)
-        if split is None: raise TUSZFormatError(edf, f"no split directory ({'/'.join(SPLITS)}) in its path")
+        if split is None:
+            raise TUSZFormatError(edf, f"no split directory ({'/'.join(SPLITS)}) in its path")
         r = Recording(edf, split)
         if (split, r.rec_id) in seen:
-            raise TUSZFormatError(edf, f"same file name as {seen[split, r.rec_id]} in split {split}; cache entries are "
-                                       "named after the file, so names must be unique within a split")
+            raise TUSZFormatError(edf, f"same file name as {seen[split, r.rec_id]} in split "
+                                       f"{split}; cache entries are named after the file, so "
+                                       "names must be unique within a split")
         seen[split, r.rec_id] = edf; recs.append(r)
     if not recs: raise FileNotFoundError(f"{data_dir}: no .edf files found")
     check_patients({s: {r.patient for r in recs if r.split == s} for s in SPLITS}, data_dir)
@@ -620,7 +664,8 @@ def find_recordings(data_dir:Path|str # corpus root containing train/, dev/, eva
 
 def check_patients(patients:dict[str, set], # split -> patient ids
                    where) -> None: # named in the error
-    "Raise unless every patient belongs to one split: a patient in two splits leaks between training and scoring."
+    """Raise unless every patient belongs to one split:
+    a patient in two splits leaks between training and scoring."""
     owners = {}
     for s, ps in patients.items():
         for p in ps: owners.setdefault(p, []).append(s)
@@ -629,12 +674,14 @@ def check_patients(patients:dict[str, set], # split -> patient ids
 
 # %% ../nbs/00_edf_cache.ipynb #6606326d
 def _source_changes(rec:Recording, meta:dict, verify:bool) -> tuple[list[str], bool]:
-    "The source files of `rec` that differ from the ones `meta` recorded, and whether a touched EDF's time was updated in `meta`."
+    """The source files of `rec` that differ from the ones `meta` recorded, and whether a touched
+    EDF's time was updated in `meta`."""
     changes, touched, old_sources = [], False, meta.get("sources", {})
     for kind, path in rec.sources.items():
         old, exists = old_sources.get(kind), path.exists()
         if not exists or old is None:
-            if exists or old is not None: changes.append(f"{kind} {'added' if exists else 'removed'}")
+            if exists or old is not None:
+                changes.append(f"{kind} {'added' if exists else 'removed'}")
             continue
         st = path.stat()
         if st.st_size != old["bytes"]: changes.append(f"{kind} changed")
@@ -656,10 +703,12 @@ def entry_status(rec:Recording, cache_dir:Path|str, p:PrepParams,
     if not (paths["data"].exists() and paths["labels"].exists()): return None, "incomplete"
     changes, touched = _source_changes(rec, meta, verify)
     if changes: return None, ", ".join(changes)
-    if touched: write_json(paths["meta"], meta)  # same bytes, new time: remember it, so the EDF is not hashed again
+    # same bytes, new time: remember it, so the EDF is not hashed again
+    if touched: write_json(paths["meta"], meta)
     return meta, ""
 
-def stale_entries(recs:list[Recording], cache_dir:Path|str, p:PrepParams, verify:bool=False) -> dict[Recording, str]:
+def stale_entries(recs:list[Recording], cache_dir:Path|str, p:PrepParams,
+                  verify:bool=False) -> dict[Recording, str]:
     "The recordings without a current cache entry, each with the reason."
     status = {r: entry_status(r, cache_dir, p, verify)[1] for r in recs}
     return {r: why for r, why in status.items() if why}
@@ -670,7 +719,9 @@ def _check_writable(cache_dir:Path):
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         write_json(cache_dir / ".write_test", {}).unlink()
-    except OSError as e: raise RuntimeError(f"{cache_dir}: cannot write the cache there ({e.strerror or e})") from None
+    except OSError as e:
+        raise RuntimeError(
+            f"{cache_dir}: cannot write the cache there ({e.strerror or e})") from None
 
 def failure_entry(rec:Recording, # the recording that failed
                   e:Exception, # what it raised
@@ -757,15 +808,19 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
     return finish_build(cache_dir, p, recs, failures, len(todo), corpus)
 
 def prune_cache(cache_dir:Path|str, keep:dict[str, set]) -> list[str]:
-    "Delete cache files of entries not in `keep` (split -> rec ids) and leftover temporary files; return what went."
+    """Delete cache files of entries not in `keep` (split -> rec ids) and leftover temporary files;
+    return what went."""
     removed, cache_dir = [], Path(cache_dir)
     tmp = re.compile(r"^\..+\.tmp\d+$")
     for split in SPLITS:
         d = cache_dir / split
         if not d.is_dir(): continue
-        wanted = {f.name for r in keep.get(split, ()) for f in entry_paths(cache_dir, split, r).values()}
-        for f in sorted(d.iterdir()):  # only our own kinds of file: never anything else someone put there
-            if f.is_file() and f.name not in wanted and (f.suffix in (".npy", ".json") or tmp.match(f.name)):
+        wanted = {f.name for r in keep.get(split, ())
+                  for f in entry_paths(cache_dir, split, r).values()}
+        # only our own kinds of file: never anything else someone put there
+        for f in sorted(d.iterdir()):
+            if (f.is_file() and f.name not in wanted
+                and (f.suffix in (".npy", ".json") or tmp.match(f.name))):
                 f.unlink(); removed.append(f"{split}/{f.name}")
     for d in (cache_dir, cache_dir / "manifests"):
         for f in (d.iterdir() if d.is_dir() else ()):
@@ -776,16 +831,22 @@ def finish_build(cache_dir:Path|str, p:PrepParams, recs:list[Recording], failure
                  attempted:int,
                  corpus:str|None=None, # the release; default: from the paths (`corpus_identity`)
                 ) -> dict:
-    "Prune what is not current, write the failure ledger and `summary.json` of a build (also used by the Modal fan-out)."
+    """Prune what is not current, write the failure ledger and `summary.json` of a build (also used
+    by the Modal fan-out)."""
     cache_dir = Path(cache_dir)
     failed = {(f["split"], f["rec_id"]) for f in failures}
-    current = {r: m for r in recs if (r.split, r.rec_id) not in failed and (m := entry_status(r, cache_dir, p)[0]) is not None}
-    removed = prune_cache(cache_dir, {s: {r.rec_id for r in current if r.split == s} for s in SPLITS})
+    current = {r: m for r in recs if (r.split, r.rec_id) not in failed
+               and (m := entry_status(r, cache_dir, p)[0]) is not None}
+    removed = prune_cache(cache_dir,
+                          {s: {r.rec_id for r in current if r.split == s} for s in SPLITS})
     ours = tuple(ENTRY_SUFFIXES.values())
     entries = sorted({f.rsplit(".", 2)[0] for f in removed if f.endswith(ours)})
-    for e in entries: log("CACHE", f"removed entry {e}: not a current recording of the corpus (deleted, moved, failed or outdated)")
+    for e in entries:
+        log("CACHE", f"removed entry {e}: not a current recording of the corpus (deleted, moved, "
+                     "failed or outdated)")
     if leftovers := [f for f in removed if not f.endswith(ours)]:
-        log("CACHE", f"removed {len(leftovers)} leftover file(s) of interrupted writes or an older cache layout, e.g. {leftovers[0]}")
+        log("CACHE", f"removed {len(leftovers)} leftover file(s) of interrupted writes or an "
+                     f"older cache layout, e.g. {leftovers[0]}")
     write_json(cache_dir / "failures.json", failures)
     summary = summarize_cache(list(current.values()), p)
     summary |= {"failed": len(failures), "built": attempted - len(failures),
@@ -824,9 +885,11 @@ def summarize_cache(metas:list[dict], p:PrepParams) -> dict:
 
 def format_summary(s:dict) -> str:
     "A table of a `build_cache` summary."
-    rows = [f"{'split':<6}{'files':>7}{'hours':>9}{'seizures':>10}{'seizure s':>11}{'warnings':>10}"]
+    rows = [f"{'split':<6}{'files':>7}{'hours':>9}{'seizures':>10}{'seizure s':>11}"
+            f"{'warnings':>10}"]
     for name, o in list(s["splits"].items()) + [("total", s["total"])]:
-        rows.append(f"{name:<6}{o['files']:>7}{o['hours']:>9.2f}{o['seizures']:>10}{o['seizure_s']:>11.1f}{o['warnings']:>10}")
+        rows.append(f"{name:<6}{o['files']:>7}{o['hours']:>9.2f}{o['seizures']:>10}"
+                    f"{o['seizure_s']:>11.1f}{o['warnings']:>10}")
     if "failed" in s:
         seen = " (see failures.json)" if s["failed"] else ""
         rows.append(f"built {s['built']}, failed {s['failed']}{seen}, removed {s['removed']}")
@@ -835,19 +898,26 @@ def format_summary(s:dict) -> str:
     return "\n".join(rows)
 
 # %% ../nbs/00_edf_cache.ipynb #c1acd9ac
-def mne_name(c:str) -> str: return {"FP1": "Fp1", "FP2": "Fp2", "FZ": "Fz", "CZ": "Cz", "PZ": "Pz"}.get(c, c)  # MNE's 10-20 spelling
+def mne_name(c:str) -> str: # MNE's 10-20 spelling
+    return {"FP1": "Fp1", "FP2": "Fp2", "FZ": "Fz", "CZ": "Cz", "PZ": "Pz"}.get(c, c)
 
-def to_mne(data:np.ndarray|RawEEG, # (19, n) in `CHANNELS` order, µV (or normalised SD units), or a `RawEEG`
+def to_mne(data:np.ndarray|RawEEG, # (19, n) in `CHANNELS` order, µV (or SD units), or a `RawEEG`
            fs:float|None=None, # sampling rate (from the `RawEEG` when one is given)
            seizures:list=(), # `(start_s, stop_s)` intervals, annotated as "seizure"
           ):
-    "An `mne.io.RawArray`: 10-20 names, standard 10-20 montage, seizure annotations; volts = data * 1e-6."
+    """An `mne.io.RawArray`: 10-20 names, standard 10-20 montage, seizure annotations;
+    volts = data * 1e-6."""
     import mne
     if isinstance(data, RawEEG): data, fs = data.data, data.fs
-    raw = mne.io.RawArray(np.asarray(data, np.float64) * 1e-6, mne.create_info([mne_name(c) for c in CHANNELS], fs, "eeg"), verbose="error")
-    montage = "colin27_1020" if "colin27_1020" in mne.channels.get_builtin_montages() else "standard_1020"  # renamed in MNE 1.13
+    info = mne.create_info([mne_name(c) for c in CHANNELS], fs, "eeg")
+    raw = mne.io.RawArray(np.asarray(data, np.float64) * 1e-6, info, verbose="error")
+    montages = mne.channels.get_builtin_montages()
+    # renamed in MNE 1.13
+    montage = "colin27_1020" if "colin27_1020" in montages else "standard_1020"
     raw.set_montage(montage, verbose="error")
-    if len(seizures): raw.set_annotations(mne.Annotations([s for s, _ in seizures], [e - s for s, e in seizures], "seizure"))
+    if len(seizures):
+        raw.set_annotations(mne.Annotations([s for s, _ in seizures],
+                                            [e - s for s, e in seizures], "seizure"))
     return raw
 
 def from_mne(raw, # an MNE Raw: 10-20 names (`to_mne`) or a TUSZ EDF's labels (`EEG FP1-REF`)
@@ -861,7 +931,8 @@ def from_mne(raw, # an MNE Raw: 10-20 names (`to_mne`) or a TUSZ EDF's labels (`
     data = np.zeros((len(CHANNELS), raw.n_times))
     data[[CHANNELS.index(c) for c in idx]] = raw.get_data(picks=list(idx.values())) * 1e6
     fill_missing(data, set(idx), missing)
-    seizures = [(float(a["onset"]), float(a["onset"] + a["duration"])) for a in raw.annotations if a["description"] == "seizure"]
+    seizures = [(float(a["onset"]), float(a["onset"] + a["duration"])) for a in raw.annotations
+                if a["description"] == "seizure"]
     return data, float(raw.info["sfreq"]), seizures
 
 

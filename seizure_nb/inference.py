@@ -28,6 +28,8 @@ __all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'SZCORE_HOW', 'THRESH
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
 class DataConfig:
+    """Corpus, cache, windows and sampling. With `val_max_windows` set there are no record-level dev
+    scores; `max_files` (whole patients) is for smoke runs."""
     data_dir: str = "demo/tusz" # corpus root (TUSZ layout)
     cache_dir: str = "demo/cache" # cache built by build-cache
     window_s: float = 60.0
@@ -38,18 +40,24 @@ class DataConfig:
     missing: str = "interpolate"
     dtype: str = "float16"
     strict: bool = True
-    val_max_windows: typing.Optional[int] = None # validate on an evenly spaced subset of dev windows (no record-level dev scores then)
-    max_files: typing.Optional[int] = None # use at most this many recordings per split, whole patients (smoke runs)
-    eval_stride_s: typing.Optional[float] = None # stride of dev evaluation windows during training (s); None: stride_s
+    val_max_windows: typing.Optional[int] = None # validate on this many evenly spaced dev windows
+    max_files: typing.Optional[int] = None # at most this many recordings per split, whole patients
+    eval_stride_s: typing.Optional[float] = None # dev-window stride (s) in training; None: stride_s
     @property
-    def prep(self) -> PrepParams: return PrepParams(notch=self.notch, missing=self.missing, dtype=self.dtype, strict=self.strict)
+    def prep(self) -> PrepParams:
+        return PrepParams(notch=self.notch, missing=self.missing, dtype=self.dtype,
+                          strict=self.strict)
     @property
-    def manifest_params(self) -> dict: return manifest_params(self.prep, self.window_s, self.stride_s)
+    def manifest_params(self) -> dict:
+        return manifest_params(self.prep, self.window_s, self.stride_s)
     @property
-    def eval_manifest_params(self) -> dict: return manifest_params(self.prep, self.window_s, self.eval_stride_s or self.stride_s)
+    def eval_manifest_params(self) -> dict:
+        return manifest_params(self.prep, self.window_s, self.eval_stride_s or self.stride_s)
 
 @dataclass
 class TrainConfig:
+    """Optimisation, precision, checkpoints, model selection. `select_metric` dev/sens_at_10fa is
+    OVERLAP on the whole dev split; `early_stop_patience` counts epochs without a better one."""
     epochs: int = 10
     batch_size: int = 16
     lr: float = 1e-3
@@ -64,8 +72,8 @@ class TrainConfig:
     device: str = "auto"
     max_steps: typing.Optional[int] = None # stop (and checkpoint) after this many steps in all
     checkpoint_every: int = 0 # also checkpoint every N steps (0: at epoch ends only)
-    select_metric: str = "dev/sens_at_10fa" # best.pt maximises this: dev/sens_at_10fa (OVERLAP, whole dev split) or dev/auroc
-    early_stop_patience: typing.Optional[int] = None # stop after this many epochs without a better select_metric
+    select_metric: str = "dev/sens_at_10fa" # best.pt maximises it: dev/sens_at_10fa or dev/auroc
+    early_stop_patience: typing.Optional[int] = None # stop after this many epochs of no progress
 
 @dataclass
 class LogConfig:
@@ -87,17 +95,22 @@ class Config:
     log: LogConfig = field(default_factory=LogConfig)
     def __post_init__(self):
         if self.train.select_metric not in SELECT_METRICS:
-            raise ValueError(f"train.select_metric must be one of {', '.join(SELECT_METRICS)}, got {self.train.select_metric!r}")
+            raise ValueError(f"train.select_metric must be one of {', '.join(SELECT_METRICS)}, got "
+                             f"{self.train.select_metric!r}")
         if self.train.select_metric == "dev/sens_at_10fa" and self.data.val_max_windows:
-            raise ValueError("train.select_metric dev/sens_at_10fa needs record-level scores on the whole dev split: "
-                             "set data.val_max_windows to null, or select on dev/auroc")
-        if self.data.eval_stride_s is not None and not 0 < self.data.eval_stride_s <= self.data.window_s:
-            raise ValueError(f"data.eval_stride_s={self.data.eval_stride_s}: must be > 0 and at most data.window_s="
-                             f"{self.data.window_s} (a wider stride leaves seconds no window covers)")
+            raise ValueError("train.select_metric dev/sens_at_10fa needs record-level scores on "
+                             "the whole dev split: set data.val_max_windows to null, or select on "
+                             "dev/auroc")
+        if (self.data.eval_stride_s is not None
+            and not 0 < self.data.eval_stride_s <= self.data.window_s):
+            raise ValueError(f"data.eval_stride_s={self.data.eval_stride_s}: must be > 0 and at "
+                             f"most data.window_s={self.data.window_s} (a wider stride leaves "
+                             "seconds no window covers)")
 
 # %% ../nbs/03a_inference.ipynb #046ab2ec
 def _check_type(value, tp, path:str):
-    "`value` if it has type `tp` (ints accepted for floats, None for Optional), else a ValueError naming `path`."
+    """`value` if it has type `tp` (ints accepted for floats, None for Optional), else a ValueError
+    naming `path`."""
     args = typing.get_args(tp)
     if value is None and type(None) in args: return value
     base = next((a for a in args if a is not type(None)), tp) if args else tp
@@ -107,11 +120,15 @@ def _check_type(value, tp, path:str):
     return value
 
 def from_dict(cls, d:dict, path:str=""):
-    "Build dataclass `cls` from a nested dict (a class with `from_preset` starts from its named preset); unknown keys and wrong types raise with their dotted path."
-    if not isinstance(d, dict): raise ValueError(f"config section '{path or '<root>'}' must be a mapping, got {d!r}")
+    """Build dataclass `cls` from a nested dict (a class with `from_preset` starts from its named
+    preset); unknown keys and wrong types raise with their dotted path."""
+    if not isinstance(d, dict):
+        raise ValueError(f"config section '{path or '<root>'}' must be a mapping, got {d!r}")
     hints = typing.get_type_hints(cls)
     unknown = [k for k in d if k not in hints]
-    if unknown: raise ValueError(f"unknown config key '{path + '.' if path else ''}{unknown[0]}' (known: {', '.join(hints)})")
+    if unknown:
+        raise ValueError(f"unknown config key '{path + '.' if path else ''}{unknown[0]}' (known: "
+                         f"{', '.join(hints)})")
     kw = {}
     for k, v in d.items():
         p, tp = f"{path}.{k}" if path else k, hints[k]
@@ -134,7 +151,8 @@ def load_config(path:str|Path|None=None, # YAML file; None: all defaults
 PATH_KEYS = ("data.data_dir", "data.cache_dir", "log.out_dir")
 
 def resolve_paths(cfg:Config, base:Path|str|None=None) -> Config:
-    "`cfg` with every path absolute, relative ones taken from `base` (default: the current directory), once, at load time."
+    """`cfg` with every path absolute, relative ones taken from `base` (default:
+    the current directory), once, at load time."""
     base = Path(base or Path.cwd())
     for key in PATH_KEYS:
         section, name = key.split(".")
@@ -154,11 +172,14 @@ def load_checkpoint(path:Path|str, map_location="cpu") -> dict:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such checkpoint")
     try: return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e: raise RuntimeError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); it may be truncated") from None
+    except Exception as e:
+        raise RuntimeError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); it may be "
+                           "truncated") from None
 
 def load_model(checkpoint:Path|str, # a checkpoint written by `train`
                device:str="cpu") -> tuple[torch.nn.Module, Config]:
-    "Model (eval mode) and `Config` of a training checkpoint, rebuilt from the checkpoint's own config."
+    """Model (eval mode) and `Config` of a training checkpoint, rebuilt from the checkpoint's own
+    config."""
     ck = load_checkpoint(checkpoint, device)
     cfg = from_dict(Config, ck["config"])
     model = DualStreamMamba(cfg.model).to(device); model.load_state_dict(ck["model"]); model.eval()
@@ -166,7 +187,8 @@ def load_model(checkpoint:Path|str, # a checkpoint written by `train`
 
 # %% ../nbs/03a_inference.ipynb #de060231
 def resolve_device(name:str) -> torch.device:
-    return torch.device(("cuda" if torch.cuda.is_available() else "cpu") if name == "auto" else name)
+    return torch.device(("cuda" if torch.cuda.is_available() else "cpu") if name == "auto"
+                        else name)
 
 def resolve_precision(precision:str, device:torch.device) -> str:
     return ("bf16" if device.type == "cuda" else "fp32") if precision == "auto" else precision
@@ -185,19 +207,23 @@ def predict_batch_size(c:ModelConfig, # the checkpoint's model
                        window:int, # samples per window
                        budget_gb:float=2.0, # activation memory allowed for one forward pass
                       ) -> int:
-    """Windows per forward pass of prediction so that its activations stay under `budget_gb`, from an estimate per
-    window: 72 bytes per element of the widest Mamba input projection (node or edge stream). Calibrated on the
-    live-tensor accounting of `benchmarks/predict_cpu.py` (v3: 382 MiB per window measured, 381 estimated; the Mamba-1
-    presets measure 2-5x below their estimate); a training batch size wants 15-20 GB for v3."""
+    """Windows per forward pass of prediction so that its activations stay under `budget_gb`, from
+    an estimate per window: 72 bytes per element of the widest Mamba input projection (node or edge
+    stream). Calibrated on the live-tensor accounting of `benchmarks/predict_cpu.py` (v3: 382 MiB
+    per window measured, 381 estimated; the Mamba-1 presets measure 2-5x below their estimate); a
+    training batch size wants 15-20 GB for v3."""
     L = -(-window // c.encoder_stride)
-    proj = lambda d, kind, n, hd: 2 * c.expand * d + (2 * n + c.expand * d // hd if kind == "mamba2" else 2 * n)
+    proj = lambda d, kind, n, hd: 2 * c.expand * d + (2 * n + c.expand * d // hd
+                                                      if kind == "mamba2" else 2 * n)
     node = c.n_channels * L * proj(c.d_model, c.node_layer, c.d_state, c.headdim)
-    edge = c.n_channels * (c.n_channels - 1) // 2 * -(-L // c.edge_pool) * proj(c.d_edge, c.edge_layer, c.edge_d_state, c.edge_headdim)
+    edge = (c.n_channels * (c.n_channels - 1) // 2 * -(-L // c.edge_pool)
+            * proj(c.d_edge, c.edge_layer, c.edge_d_state, c.edge_headdim))
     return max(1, int(budget_gb * 2**30 // (72 * max(node, edge))))
 
 @torch.no_grad()
 def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:str, fs:int=256):
-    "Per-second probabilities and labels (int8, -1 for padding) `(n_windows, seconds)` of every window of `ds`, and the mean loss."
+    """Per-second probabilities and labels (int8, -1 for padding) `(n_windows, seconds)` of every
+    window of `ds`, and the mean loss."""
     model.eval()
     probs, labels, loss, n = [], [], 0.0, 0
     sec = lambda v: F.avg_pool1d(v.float()[:, None], fs)[:, 0]  # per-second means
@@ -205,10 +231,13 @@ def predict_windows(model, ds:WindowDataset, batch_size:int, device, precision:s
         with autocast(device, precision):
             logits = model(x.to(device)).float()
         valid = y != PAD_LABEL
-        loss += (F.binary_cross_entropy_with_logits(logits, y.clamp(min=0).to(device), reduction="none") * valid.to(device)).sum().item()
+        loss += (F.binary_cross_entropy_with_logits(logits, y.clamp(min=0).to(device),
+                                                    reduction="none")
+                 * valid.to(device)).sum().item()
         n += int(valid.sum())
         probs.append(per_second_probs(logits, fs).cpu())
-        labels.append(torch.where(sec(valid) == 1, (sec(y.clamp(min=0)) > 0.5).to(torch.int8), torch.tensor(-1, dtype=torch.int8)))
+        labels.append(torch.where(sec(valid) == 1, (sec(y.clamp(min=0)) > 0.5).to(torch.int8),
+                                  torch.tensor(-1, dtype=torch.int8)))
     model.train()
     return torch.cat(probs).numpy(), torch.cat(labels).numpy(), loss / max(n, 1)
 
@@ -247,7 +276,7 @@ def stitch(window_probs:np.ndarray, # (n_windows, seconds_per_window) per-second
     with np.errstate(invalid="ignore"): return total / count
 
 def mask_gaps(trace:np.ndarray, # 1 Hz trace of one recording
-              gaps:list, # `(start_s, stop_s)` without data (EDF+D; cache meta `gaps`, `RawEEG.gaps`)
+              gaps:list, # `(start_s, stop_s)` without data (EDF+D; meta `gaps`, `RawEEG.gaps`)
              ) -> np.ndarray:
     "A float copy of `trace`, NaN (no output) in each second that starts inside a gap."
     from seizure_nb.edf_cache import recorded_mask
@@ -265,12 +294,19 @@ class PostProcessing:
     max_duration: float = 600.0 # seconds; longer events are split
     def __post_init__(self):
         low = self.threshold if self.low is None else self.low
-        if not 0 <= low <= self.threshold <= 1: raise ValueError(f"post-processing needs 0 <= low <= threshold <= 1, got low={self.low}, threshold={self.threshold}")
-        if self.max_duration <= 0: raise ValueError(f"post-processing max_duration must be > 0 s, got {self.max_duration}")
-        if self.min_duration < 0 or self.merge_gap < 0: raise ValueError(f"post-processing min_duration and merge_gap must be >= 0, got {self.min_duration}, {self.merge_gap}")
+        if not 0 <= low <= self.threshold <= 1:
+            raise ValueError("post-processing needs 0 <= low <= threshold <= 1, got "
+                             f"low={self.low}, threshold={self.threshold}")
+        if self.max_duration <= 0:
+            raise ValueError(f"post-processing max_duration must be > 0 s, got {self.max_duration}")
+        if self.min_duration < 0 or self.merge_gap < 0:
+            raise ValueError("post-processing min_duration and merge_gap must be >= 0, got "
+                             f"{self.min_duration}, {self.merge_gap}")
     def __str__(self):
-        return (f"threshold {self.threshold:.2f}, release {self.threshold if self.low is None else self.low:.2f}, min duration "
-                f"{self.min_duration:g} s, merge gap {self.merge_gap:g} s, max duration {self.max_duration:g} s")
+        return (f"threshold {self.threshold:.2f}, release "
+                f"{self.threshold if self.low is None else self.low:.2f}, min duration "
+                f"{self.min_duration:g} s, merge gap {self.merge_gap:g} s, max duration "
+                f"{self.max_duration:g} s")
 
 def _runs(mask:np.ndarray) -> list[tuple[int, int]]:
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -279,21 +315,25 @@ def _runs(mask:np.ndarray) -> list[tuple[int, int]]:
 def detect_events(trace:np.ndarray, # 1 Hz probabilities (NaN: no output)
                   pp:PostProcessing=PostProcessing()) -> list[tuple[float, float]]:
     """Seizure events `(start_s, stop_s)` from a 1 Hz probability trace, each of positive length,
-    sorted, none overlapping. NaN seconds (no output: gaps) are no detection and are never merged over."""
+    sorted, none overlapping. NaN seconds (no output: gaps) are no detection and are never merged
+    over."""
     trace = np.asarray(trace, dtype=float)
     p = np.where(np.isnan(trace), -1.0, trace)  # no output: below every threshold, even 0
     low = pp.threshold if pp.low is None else pp.low
     events = [(s, e) for s, e in _runs(p >= low) if (p[s:e] >= pp.threshold).any()]
     merged = []
     for s, e in events:
-        if merged and s - merged[-1][1] < pp.merge_gap and not np.isnan(trace[merged[-1][1]:s]).any():
+        if (merged and s - merged[-1][1] < pp.merge_gap
+            and not np.isnan(trace[merged[-1][1]:s]).any()):
             merged[-1] = (merged[-1][0], e)
         else: merged.append((s, e))
     out = []
     for s, e in merged:
         if e - s < pp.min_duration: continue
-        while e - s > pp.max_duration: out.append((float(s), float(s + pp.max_duration))); s += pp.max_duration
-        if s < e: out.append((float(s), float(e)))  # float steps of the split can land exactly on the end
+        while e - s > pp.max_duration:
+            out.append((float(s), float(s + pp.max_duration))); s += pp.max_duration
+        # float steps of the split can land exactly on the end
+        if s < e: out.append((float(s), float(e)))
     return out
 
 # %% ../nbs/03a_inference.ipynb #cdcc25bd
@@ -301,15 +341,18 @@ def check_events(events:list, # `(start_s, stop_s)` pairs
                  duration_s:float|None=None, # recording length; events must lie within it
                  name:str="events", # named in errors
                  clip:bool=False, # clip events to [0, duration] with a warning instead of raising
-                 empty_ok:bool=False, # keep zero-length events (hypotheses: NEDC scores a point detection)
+                 empty_ok:bool=False, # keep zero-length events (hypotheses: NEDC scores points)
                 ) -> list[tuple[float, float]]:
-    "Events as sorted `(start, stop)` floats, overlapping ones unioned; raises naming `name` on a reversed, empty or out-of-range event."
+    """Events as sorted `(start, stop)` floats, overlapping ones unioned;
+    raises naming `name` on a reversed, empty or out-of-range event."""
     out = []
     for s, e in sorted((float(s), float(e)) for s, e in events):
         if not (np.isfinite(s) and np.isfinite(e)) or e < s or (e == s and not empty_ok):
             raise ValueError(f"{name}: event ({s}, {e}) has no positive length")
         if duration_s is not None and (s < 0 or e > duration_s):
-            if not clip: raise ValueError(f"{name}: event ({s}, {e}) lies outside the recording [0, {duration_s}]")
+            if not clip:
+                raise ValueError(
+                    f"{name}: event ({s}, {e}) lies outside the recording [0, {duration_s}]")
             warnings.warn(f"{name}: event ({s}, {e}) clipped to the recording [0, {duration_s}]")
             s, e = max(s, 0.0), min(e, float(duration_s))
             if e < s or (e == s and not empty_ok): continue
@@ -319,26 +362,32 @@ def check_events(events:list, # `(start_s, stop_s)` pairs
     return out
 
 def _checked(ref, hyp, duration_s):
-    return check_events(ref, duration_s, "reference"), check_events(hyp, duration_s, "hypothesis", empty_ok=True)
+    return (check_events(ref, duration_s, "reference"),
+            check_events(hyp, duration_s, "hypothesis", empty_ok=True))
 
 def overlap_score(ref:list, hyp:list, duration_s:float|None=None) -> dict:
     "NEDC v6.0.0 OVERLAP counts for one recording: hits, misses, false alarms."
     ref, hyp = _checked(ref, hyp, duration_s)
     ov = lambda a, b: a[0] < b[1] and b[0] < a[1]
     hits = sum(any(ov(r, h) for h in hyp) for r in ref)
-    return {"ref": len(ref), "hits": hits, "misses": len(ref) - hits, "fa": sum(not any(ov(h, r) for r in ref) for h in hyp)}
+    return {"ref": len(ref), "hits": hits, "misses": len(ref) - hits,
+            "fa": sum(not any(ov(h, r) for r in ref) for h in hyp)}
 
 def _share_second(a, b) -> bool:
-    "NEDC's TAES overlap test: the two events share a whole second (times truncated, both ends included)."
+    """NEDC's TAES overlap test: the two events share a whole second (times truncated, both ends
+    included)."""
     return max(int(a[0]), int(b[0])) <= min(int(a[1]), int(b[1]))
 
 def _taes_pair(r, h) -> tuple[float, float]:
-    "Hit and false alarm of hypothesis `h` against seizure `r`, as fractions of the seizure's duration (false alarm capped at 1)."
+    """Hit and false alarm of hypothesis `h` against seizure `r`, as fractions of the seizure's
+    duration (false alarm capped at 1)."""
     d = r[1] - r[0]
-    if h[0] <= r[0] and h[1] <= r[1]: return (h[1] - r[0]) / d, min(1.0, (r[0] - h[0]) / d)  # starts early
-    if h[0] >= r[0] and h[1] >= r[1]: return (r[1] - h[0]) / d, min(1.0, (h[1] - r[1]) / d)  # ends late
-    if h[0] < r[0] and h[1] > r[1]: return 1.0, min(1.0, (h[1] - h[0] - d) / d)                # covers it
-    return (h[1] - h[0]) / d, 0.0                                                              # inside it
+    # starts early
+    if h[0] <= r[0] and h[1] <= r[1]: return (h[1] - r[0]) / d, min(1.0, (r[0] - h[0]) / d)
+    # ends late
+    if h[0] >= r[0] and h[1] >= r[1]: return (r[1] - h[0]) / d, min(1.0, (h[1] - r[1]) / d)
+    if h[0] < r[0] and h[1] > r[1]: return 1.0, min(1.0, (h[1] - h[0] - d) / d)  # covers it
+    return (h[1] - h[0]) / d, 0.0                                                # inside it
 
 def taes_score(ref:list, hyp:list, duration_s:float|None=None) -> dict:
     "NEDC v6.0.0 TAES for one recording: fractional hit, miss and false alarm (rules above)."
@@ -357,39 +406,49 @@ def taes_score(ref:list, hyp:list, duration_s:float|None=None) -> dict:
             else:  # the seizure runs on: later hypotheses touching it add to its score
                 for k in range(j + 1, len(hyp)):
                     if _share_second(r, hyp[k]):
-                        hyp_free[k] = False; eh, ef = _taes_pair(r, hyp[k]); ph += eh; pm -= eh; pf += ef
+                        hyp_free[k] = False; eh, ef = _taes_pair(r, hyp[k])
+                        ph += eh; pm -= eh; pf += ef
             hit += ph; miss += pm; fa += pf
     return {"ref": len(ref), "hit": hit, "miss": miss + sum(ref_free), "fa": fa + sum(hyp_free)}
 
 # %% ../nbs/03a_inference.ipynb #61ed9183
-def _tsv(x:float) -> float: return float(f"{x:.2f}")  # a time as epilepsy2bids writes it to a TSV and reads it back
+def _tsv(x:float) -> float: # a time as epilepsy2bids writes it to a TSV and reads it back
+    return float(f"{x:.2f}")
 
 def szcore_mask(events:list, # `(start_s, stop_s)` pairs
                 duration_s:float, # recording length (s)
                ) -> np.ndarray:
-    "Boolean 1 Hz mask `(int(duration),)` of `events` as szcore-evaluation builds it: `[int(onset), int(onset + duration))` per event."
+    """Boolean 1 Hz mask `(int(duration),)` of `events` as szcore-evaluation builds it:
+    `[int(onset), int(onset + duration))` per event."""
     n = int(_tsv(duration_s))
-    if n < 1: raise ValueError(f"SzCORE scores whole seconds: a recording of {duration_s} s has none")
+    if n < 1:
+        raise ValueError(f"SzCORE scores whole seconds: a recording of {duration_s} s has none")
     mask = np.zeros(n, dtype=bool)
     for s, e in events:
         onset = _tsv(s); mask[int(onset):int(onset + _tsv(e - s))] = True
     return mask
 
 def szcore_score(ref:list, hyp:list, duration_s:float) -> dict:
-    "SzCORE event scoring of one recording as szcore-evaluation scores it: `timescoring` on whole-second masks; seizures, true and false positives."
+    """SzCORE event scoring of one recording as szcore-evaluation scores it:
+    `timescoring` on whole-second masks; seizures, true and false positives."""
     from timescoring.annotations import Annotation
     from timescoring.scoring import EventScoring
     ref, hyp = _checked(ref, hyp, duration_s)
-    s = EventScoring(Annotation(szcore_mask(ref, duration_s), 1), Annotation(szcore_mask(hyp, duration_s), 1))
+    s = EventScoring(Annotation(szcore_mask(ref, duration_s), 1),
+                     Annotation(szcore_mask(hyp, duration_s), 1))
     return {"ref": int(s.refTrue), "tp": int(s.tp), "fp": int(s.fp)}
 
 # %% ../nbs/03a_inference.ipynb #cdfb7ea8
 def check_traces(traces:list[np.ndarray], durations:list[float]):
-    "Raise unless each 1 Hz trace has one value per whole second of its recording, none infinite (NaN: no output, e.g. a gap)."
+    """Raise unless each 1 Hz trace has one value per whole second of its recording, none infinite
+    (NaN: no output, e.g. a gap)."""
     for i, (tr, d) in enumerate(zip(traces, durations, strict=True)):
-        if not 0 <= d - len(tr) < 1: raise ValueError(f"trace {i} has {len(tr)} seconds for a recording of {d} s: scores would be wrong past its end")
+        if not 0 <= d - len(tr) < 1:
+            raise ValueError(f"trace {i} has {len(tr)} seconds for a recording of {d} s: scores "
+                             "would be wrong past its end")
         if np.isinf(tr).any():
-            raise ValueError(f"trace {i} has an infinite value at second {int(np.flatnonzero(np.isinf(tr))[0])}: "
+            raise ValueError(f"trace {i} has an infinite value at second "
+                             f"{int(np.flatnonzero(np.isinf(tr))[0])}: "
                              "probabilities or NaN (no output) only")
 
 FA_DEFINITION = "false alarms per 24 h of recorded time (gaps excluded)"
@@ -397,40 +456,66 @@ SZCORE_HOW = "as szcore-evaluation scores it: events cut to whole seconds, then 
 
 def _szcore_summary(tp:float, fp:float, ref:float, hours:float) -> dict:
     nan = float("nan")
-    return {"sensitivity": tp / ref if ref else nan, "precision": tp / (tp + fp) if tp + fp else nan,
-            "f1": 2 * tp / (tp + fp + ref) if tp + fp + ref else nan, "fa_per_24h": fp / hours * 24 if hours else nan}
+    return {"sensitivity": tp / ref if ref else nan,
+            "precision": tp / (tp + fp) if tp + fp else nan,
+            "f1": 2 * tp / (tp + fp + ref) if tp + fp + ref else nan,
+            "fa_per_24h": fp / hours * 24 if hours else nan}
 
-def _recorded_h(r:dict) -> float: return r.get("recorded_s", r["duration_s"]) / 3600  # hours with data
+def _recorded_h(r:dict) -> float: # hours with data
+    return r.get("recorded_s", r["duration_s"]) / 3600
 
-def score_recordings(recs:list[dict], # each: `rec_id`, `trace` (1 Hz), `ref` events, `duration_s`, optional `recorded_s`
+def score_recordings(recs:list[dict], # `rec_id`, `trace`, `ref`, `duration_s`, [`recorded_s`]
                      pp:PostProcessing=PostProcessing(), # turns each trace into events
                      scorers:tuple=("overlap", "taes", "szcore"), # which scores to compute
                     ) -> dict:
-    "Detect events in every trace with `pp` and score them against the references; every score names how it was aggregated."
+    """Detect events in every trace with `pp` and score them against the references;
+    every score names how it was aggregated. Each of `recs` holds `rec_id`, `trace` (1 Hz), `ref`
+    events, `duration_s` and optionally `recorded_s`."""
     check_traces([r["trace"] for r in recs], [r["duration_s"] for r in recs])
     hyps = [detect_events(r["trace"], pp) for r in recs]
     hours = sum(_recorded_h(r) for r in recs)
     per24 = lambda fa: fa / hours * 24 if hours else float("nan")
-    out = {"recordings": len(recs), "hours": hours, "seizures": sum(len(check_events(r["ref"], r["duration_s"], r.get("rec_id", "reference"))) for r in recs)}
+    out = {"recordings": len(recs), "hours": hours,
+           "seizures": sum(len(check_events(r["ref"], r["duration_s"],
+                                            r.get("rec_id", "reference"))) for r in recs)}
     if "overlap" in scorers:
-        o = {k: sum(x[k] for x in (overlap_score(r["ref"], h, r["duration_s"]) for r, h in zip(recs, hyps))) for k in ("hits", "misses", "fa")}
-        out["overlap"] = {"sensitivity": o["hits"] / out["seizures"] if out["seizures"] else float("nan"), "fa_per_24h": per24(o["fa"]), **o,
-                          "how": f"NEDC v6.0.0 OVERLAP, pooled over recordings, {FA_DEFINITION}"}
+        o = {k: sum(x[k] for x in (overlap_score(r["ref"], h, r["duration_s"])
+                                   for r, h in zip(recs, hyps)))
+             for k in ("hits", "misses", "fa")}
+        out["overlap"] = {
+            "sensitivity": o["hits"] / out["seizures"] if out["seizures"] else float("nan"),
+            "fa_per_24h": per24(o["fa"]), **o,
+            "how": f"NEDC v6.0.0 OVERLAP, pooled over recordings, {FA_DEFINITION}"}
     if "taes" in scorers:
-        t = {k: sum(x[k] for x in (taes_score(r["ref"], h, r["duration_s"]) for r, h in zip(recs, hyps))) for k in ("hit", "miss", "fa")}
-        out["taes"] = {"sensitivity": t["hit"] / (t["hit"] + t["miss"]) if t["hit"] + t["miss"] else float("nan"), "fa_per_24h": per24(t["fa"]), **t,
-                       "how": f"NEDC v6.0.0 TAES, hit / (hit + miss) pooled over recordings, {FA_DEFINITION}"}
+        t = {k: sum(x[k] for x in (taes_score(r["ref"], h, r["duration_s"])
+                                   for r, h in zip(recs, hyps)))
+             for k in ("hit", "miss", "fa")}
+        out["taes"] = {
+            "sensitivity": (t["hit"] / (t["hit"] + t["miss"]) if t["hit"] + t["miss"]
+                            else float("nan")),
+            "fa_per_24h": per24(t["fa"]), **t,
+            "how": f"NEDC v6.0.0 TAES, hit / (hit + miss) pooled over recordings, {FA_DEFINITION}"}
     if "szcore" in scorers:
-        z = [szcore_score(r["ref"], h, r["duration_s"]) | {"hours": _recorded_h(r), "patient": patient_id(r.get("rec_id", f"rec{i}"))}
+        z = [szcore_score(r["ref"], h, r["duration_s"])
+             | {"hours": _recorded_h(r), "patient": patient_id(r.get("rec_id", f"rec{i}"))}
              for i, (r, h) in enumerate(zip(recs, hyps))]
         total = lambda rows: [sum(x[k] for x in rows) for k in ("tp", "fp", "ref", "hours")]
-        subjects = [_szcore_summary(*total([x for x in z if x["patient"] == p])) for p in sorted({x["patient"] for x in z})]
+        subjects = [_szcore_summary(*total([x for x in z if x["patient"] == p]))
+                    for p in sorted({x["patient"] for x in z})]
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a metric undefined for every subject stays NaN
-            mean = {k: float(np.nanmean([s[k] for s in subjects])) if subjects else float("nan") for k in ("sensitivity", "precision", "f1", "fa_per_24h")}
-        out["szcore"] = {"pooled": _szcore_summary(*total(z)) | {"how": f"SzCORE event scoring ({SZCORE_HOW}), pooled over recordings, {FA_DEFINITION}"},
-                         "per_subject": mean | {"subjects": len(subjects), "how": f"SzCORE event scoring ({SZCORE_HOW}), each patient's score averaged over patients "
-                                                "(sensitivity over patients with seizures), false alarms per 24 h of each patient's recording"}}
+            # a metric undefined for every subject stays NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = {k: float(np.nanmean([s[k] for s in subjects])) if subjects else float("nan")
+                    for k in ("sensitivity", "precision", "f1", "fa_per_24h")}
+        out["szcore"] = {
+            "pooled": _szcore_summary(*total(z)) | {
+                "how": f"SzCORE event scoring ({SZCORE_HOW}), pooled over recordings, "
+                       f"{FA_DEFINITION}"},
+            "per_subject": mean | {
+                "subjects": len(subjects),
+                "how": f"SzCORE event scoring ({SZCORE_HOW}), each patient's score averaged over "
+                       "patients (sensitivity over patients with seizures), false alarms per 24 h "
+                       "of each patient's recording"}}
     return out
 
 THRESHOLDS = tuple(np.round(np.linspace(0.05, 0.99, 48), 4).tolist())
@@ -440,22 +525,27 @@ def at_threshold(pp:PostProcessing, th:float) -> PostProcessing:
     low = None if pp.low is None or pp.threshold == 0 else pp.low * th / pp.threshold
     return dataclasses.replace(pp, threshold=float(th), low=low)
 
-def fa_curve(recs:list[dict], pp:PostProcessing=PostProcessing(), thresholds=THRESHOLDS) -> list[tuple[float, float, float]]:
-    "`(threshold, OVERLAP sensitivity, FA/24h)` of `recs` at each threshold, the rest of the post-processing as `pp`."
+def fa_curve(recs:list[dict], pp:PostProcessing=PostProcessing(),
+             thresholds=THRESHOLDS) -> list[tuple[float, float, float]]:
+    """`(threshold, OVERLAP sensitivity, FA/24h)` of `recs` at each threshold, the rest of the
+    post-processing as `pp`."""
     out = []
     for th in thresholds:
         o = score_recordings(recs, at_threshold(pp, th), scorers=("overlap",))["overlap"]
         out.append((float(th), o["sensitivity"], o["fa_per_24h"]))
     return out
 
-def best_at_fa(curve:list[tuple[float, float, float]], target:float) -> tuple[float, float, float]|None:
-    "The point of `curve` with the highest sensitivity at FA/24h <= `target` (then fewest FA, then highest threshold); None if none."
+def best_at_fa(curve:list[tuple[float, float, float]], target:float) -> tuple[float, float,
+                                                                              float]|None:
+    """The point of `curve` with the highest sensitivity at FA/24h <= `target` (then fewest FA, then
+    highest threshold); None if none."""
     ok = [c for c in curve if c[2] <= target and not np.isnan(c[1])]
     return max(ok, key=lambda c: (c[1], -c[2], c[0])) if ok else None
 
 # %% ../nbs/03a_inference.ipynb #2ba33fbd
 def reference_events(meta:dict) -> list[tuple[float, float]]:
-    "The seizures of a cache entry's metadata, cut at the recording's end (TUSZ annotations may run up to 10 ms past it)."
+    """The seizures of a cache entry's metadata, cut at the recording's end (TUSZ annotations may
+    run up to 10 ms past it)."""
     return [(s, min(e, meta["duration_s"])) for s, e in meta["seizures"]]
 
 def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
@@ -467,14 +557,19 @@ def traces_from_windows(m, probs:np.ndarray, cache_dir) -> list[dict]:
         meta = read_meta(cache_dir, m.split, rec_id)
         sel = m.rec == r
         trace = stitch(probs[sel], m.start[sel] // meta["fs"], int(meta["n_samples"] // meta["fs"]))
-        out.append(dict(rec_id=rec_id, trace=mask_gaps(trace, meta["gaps"]), ref=reference_events(meta),
+        out.append(dict(rec_id=rec_id, trace=mask_gaps(trace, meta["gaps"]),
+                        ref=reference_events(meta),
                         duration_s=meta["duration_s"], recorded_s=meta["recorded_s"]))
     return out
 
-def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16, device="cpu", precision="fp32") -> list[dict]:
+def recording_traces(model, cache_dir, split:str, params:dict, batch_size:int=16, device="cpu",
+                     precision="fp32") -> list[dict]:
     "Run `model` over every window of `split` and stitch per recording (see `traces_from_windows`)."
     from seizure_nb.manifest import load_manifest, split_entries
-    if not split_entries(cache_dir, split): raise FileNotFoundError(f"{Path(cache_dir) / split}: no cache entries (is the cache where the checkpoint's config says?)")
+    if not split_entries(cache_dir, split):
+        raise FileNotFoundError(f"{Path(cache_dir) / split}: no cache entries (is the cache where "
+                                "the checkpoint's config says?)")
     m = load_manifest(cache_dir, split, params)
-    probs, _, _ = predict_windows(model, WindowDataset(m, cache_dir), batch_size, torch.device(device), precision)
+    probs, _, _ = predict_windows(model, WindowDataset(m, cache_dir), batch_size,
+                                  torch.device(device), precision)
     return traces_from_windows(m, probs, cache_dir)

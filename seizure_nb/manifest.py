@@ -24,7 +24,8 @@ def window_starts(n:int, # samples in the recording
                   window:int, # samples per window
                   stride:int, # samples between window starts
                  ) -> np.ndarray:
-    "Start samples of the windows of a recording of `n` samples, the last aligned to its end; `[0]` when `n < window`."
+    """Start samples of the windows of a recording of `n` samples, the last aligned to its end;
+    `[0]` when `n < window`."""
     if n < window: return np.zeros(1 if n > 0 else 0, np.int64)
     starts = np.arange(0, n - window + 1, stride, dtype=np.int64)
     return starts if starts[-1] == n - window else np.append(starts, n - window)
@@ -69,16 +70,20 @@ class Manifest:
     def save(self, path:Path|str):
         keys = ("split", "recordings", "params", "source_hash", "corpus")
         header = {k: getattr(self, k) for k in keys}
-        def write(f): np.savez(f, rec=self.rec, start=self.start, frac=self.frac, cls=self.cls, header=np.array(json.dumps(header)))
+        def write(f):
+            np.savez(f, rec=self.rec, start=self.start, frac=self.frac, cls=self.cls,
+                     header=np.array(json.dumps(header)))
         atomic_write(path, write)
 
     @classmethod
     def load(cls, path:Path|str):
         with np.load(path, allow_pickle=False) as z:
-            return cls(**json.loads(str(z["header"])), rec=z["rec"], start=z["start"], frac=z["frac"], cls=z["cls"])
+            return cls(**json.loads(str(z["header"])), rec=z["rec"], start=z["start"],
+                       frac=z["frac"], cls=z["cls"])
 
 # %% ../nbs/01_manifest.ipynb #f154a243
-def manifest_params(prep:PrepParams=PrepParams(), window_s:float=60.0, stride_s:float=10.0, full_threshold:float=0.99) -> dict:
+def manifest_params(prep:PrepParams=PrepParams(), window_s:float=60.0, stride_s:float=10.0,
+                    full_threshold:float=0.99) -> dict:
     "The parameters a manifest depends on, windows in samples."
     return dict(window=int(round(window_s * prep.fs)), stride=int(round(stride_s * prep.fs)),
                 full_threshold=full_threshold, prep_hash=prep.hash)
@@ -96,14 +101,18 @@ def split_entries(cache_dir:Path|str, split:str) -> list[str]:
     return sorted(p.name[:-len(suffix)] for p in (Path(cache_dir) / split).glob(f"*{suffix}"))
 
 def cache_fingerprint(cache_dir:Path|str, split:str, params:dict) -> tuple[list[dict], str]:
-    "Metadata of every entry of `split` (checked against `params['prep_hash']`) and a hash of them and `params`."
-    metas = [read_meta(cache_dir, split, r, params["prep_hash"]) for r in split_entries(cache_dir, split)]
-    keys = [(m["rec_id"], m["prep_hash"], m["n_samples"], m["n_seizure_samples"], m["built_at"]) for m in metas]
-    return metas, hashlib.sha256(json.dumps([keys, params], sort_keys=True).encode()).hexdigest()[:16]
+    """Metadata of every entry of `split` (checked against `params['prep_hash']`) and a hash of them
+    and `params`."""
+    metas = [read_meta(cache_dir, split, r, params["prep_hash"])
+             for r in split_entries(cache_dir, split)]
+    keys = [(m["rec_id"], m["prep_hash"], m["n_samples"], m["n_seizure_samples"], m["built_at"])
+            for m in metas]
+    return metas, hashlib.sha256(json.dumps([keys, params], sort_keys=True).encode()
+                                 ).hexdigest()[:16]
 
 def build_manifest(cache_dir:Path|str, # cache root written by `build_cache`
                    split:str, # one of `SPLITS`
-                   params:dict|None=None, # from `manifest_params`; default: 60 s windows, 10 s stride
+                   params:dict|None=None, # `manifest_params`' dict; None: 60 s windows, 10 s stride
                   ) -> Manifest:
     "Index every window of every cached recording of `split`."
     params = params or manifest_params()
@@ -115,27 +124,34 @@ def build_manifest(cache_dir:Path|str, # cache root written by `build_cache`
         s = window_starts(len(labels), w, st)
         s = s[window_data(labels, s, w) > 0]  # a window wholly inside a gap has nothing to learn
         short += len(labels) < w
-        rec.append(np.full(len(s), i, np.int32)); start.append(s); frac.append(window_fractions(labels, s, w))
+        rec.append(np.full(len(s), i, np.int32)); start.append(s)
+        frac.append(window_fractions(labels, s, w))
     cat = lambda a, dt: np.concatenate(a).astype(dt) if a else np.zeros(0, dt)
     frac = cat(frac, np.float32)
-    m = Manifest(split, [m["rec_id"] for m in metas], cat(rec, np.int32), cat(start, np.int64), frac,
+    m = Manifest(split, [m["rec_id"] for m in metas], cat(rec, np.int32),
+                 cat(start, np.int64), frac,
                  window_classes(frac, params["full_threshold"]), params, fp,
                  cache_corpus(cache_dir))
-    log("DATA", f"{split}: {len(metas)} recordings ({short} shorter than a window, padded), {len(m)} windows, {m.counts}")
+    log("DATA", f"{split}: {len(metas)} recordings ({short} shorter than a window, padded), "
+                f"{len(m)} windows, {m.counts}")
     return m
 
 # %% ../nbs/01_manifest.ipynb #91cbd78f
-def manifest_path(cache_dir:Path|str, split:str) -> Path: return Path(cache_dir) / "manifests" / f"{split}.npz"
+def manifest_path(cache_dir:Path|str, split:str) -> Path:
+    return Path(cache_dir) / "manifests" / f"{split}.npz"
 
 def load_manifest(cache_dir:Path|str, split:str,
                   params:dict|None=None, # from `manifest_params`
-                  force:bool|None=None, # rebuild regardless; default: env `BGB_FORCE_MANIFEST_REBUILD=1`
+                  force:bool|None=None, # rebuild; default: env `BGB_FORCE_MANIFEST_REBUILD=1`
                  ) -> Manifest:
-    "The current manifest of `split`: loaded when valid, rebuilt (and saved) when missing, stale, empty or forced."
+    """The current manifest of `split`: loaded when valid, rebuilt (and saved) when missing, stale,
+    empty or forced."""
     params = params or manifest_params()
     if force is None: force = os.environ.get("BGB_FORCE_MANIFEST_REBUILD", "0") == "1"
     path = manifest_path(cache_dir, split)
-    if force: why = "forced by BGB_FORCE_MANIFEST_REBUILD" if os.environ.get("BGB_FORCE_MANIFEST_REBUILD") == "1" else "forced"
+    if force:
+        why = ("forced by BGB_FORCE_MANIFEST_REBUILD"
+               if os.environ.get("BGB_FORCE_MANIFEST_REBUILD") == "1" else "forced")
     elif not path.exists(): why = "missing"
     else:
         try: old = Manifest.load(path)
@@ -155,19 +171,24 @@ def check_gate(m:Manifest):
     "Raise unless `m` has at least one partial or full seizure window."
     c = m.counts
     if c["partial"] == 0 and c["full"] == 0:
-        raise ValueError(f"[DATA] {m.split}: no seizure windows (partial=0, full=0) among {len(m)} windows of "
-                         f"{len(m.recordings)} recordings; check the annotations before training")
+        raise ValueError(f"[DATA] {m.split}: no seizure windows (partial=0, full=0) among "
+                         f"{len(m)} windows of {len(m.recordings)} recordings; check the "
+                         "annotations before training")
 
 # %% ../nbs/01_manifest.ipynb #f1f9bd10
 def scan_cache(cache_dir:Path|str, params:dict|None=None,
                required:tuple=("train", "dev"), # splits that must have entries
               ) -> dict[str, Manifest]:
-    "Current manifests of every split present in `cache_dir`, after checking the `required` splits and patient disjointness."
+    """Current manifests of every split present in `cache_dir`, after checking the `required` splits
+    and patient disjointness."""
     entries = {s: split_entries(cache_dir, s) for s in SPLITS}
-    if not any(entries.values()): raise FileNotFoundError(f"{cache_dir}: no cache entries (run build-cache first)")
+    if not any(entries.values()):
+        raise FileNotFoundError(f"{cache_dir}: no cache entries (run build-cache first)")
     missing = [s for s in required if not entries[s]]
-    if missing: raise FileNotFoundError(f"{cache_dir}: no cache entries for split(s) {', '.join(missing)} "
-                                        f"(required: {', '.join(required)}); is edf/{missing[0]}/ in the corpus?")
+    if missing:
+        raise FileNotFoundError(f"{cache_dir}: no cache entries for split(s) {', '.join(missing)} "
+                                f"(required: {', '.join(required)}); is edf/{missing[0]}/ "
+                                "in the corpus?")
     check_patients({s: {patient_id(r) for r in ids} for s, ids in entries.items()}, cache_dir)
     return {s: load_manifest(cache_dir, s, params) for s in SPLITS if entries[s]}
 
@@ -188,13 +209,15 @@ def check_counts(counts:dict[str, int], # files (recordings) per split
         known = ", ".join(CORPUS_FILES)
         return [f"{corpus}: no documented file counts to compare with (known: {known})"]
     expected = CORPUS_FILES.get(corpus or "", {})
-    return [f"{s}: {counts.get(s, 0)} files, {corpus} has {n}" for s, n in expected.items() if counts.get(s, 0) != n]
+    return [f"{s}: {counts.get(s, 0)} files, {corpus} has {n}" for s, n in expected.items()
+            if counts.get(s, 0) != n]
 
 def format_counts(manifests:dict[str, Manifest]) -> str:
     "A table of window counts per split and class."
     rows = [f"{'split':<6}{'recordings':>11}{'windows':>9}" + "".join(f"{c:>9}" for c in CLASSES)]
     for s, m in manifests.items():
-        rows.append(f"{s:<6}{len(m.recordings):>11}{len(m):>9}" + "".join(f"{m.counts[c]:>9}" for c in CLASSES))
+        rows.append(f"{s:<6}{len(m.recordings):>11}{len(m):>9}"
+                    + "".join(f"{m.counts[c]:>9}" for c in CLASSES))
     return "\n".join(rows)
 
 # %% ../nbs/01_manifest.ipynb #a54eccfc
@@ -202,26 +225,33 @@ def select_recordings(rec_ids:list[str], # recording names of one split
                       max_files:int, # at most this many
                       has_seizure:set=frozenset(), # names of the recordings with a seizure window
                      ) -> list[str]:
-    "Whole patients, in a fixed order alternating patients with and without seizures, up to `max_files` recordings."
+    """Whole patients, in a fixed order alternating patients with and without seizures, up to
+    `max_files` recordings."""
     by_patient = {}
     for r in rec_ids: by_patient.setdefault(patient_id(r), []).append(r)
     order = sorted(by_patient, key=lambda p: hashlib.sha256(p.encode()).hexdigest())
     sick = [p for p in order if any(r in has_seizure for r in by_patient[p])]
     well = [p for p in order if p not in set(sick)]
     out = []
-    for p in (q for pair in zip(sick + [None] * len(well), well + [None] * len(sick)) for q in pair if q):
-        if len(out) + len(by_patient[p]) <= max_files: out += by_patient[p]  # a patient that does not fit is skipped whole
-    if not out: raise ValueError(f"max_files={max_files}: every patient has more recordings than that; raise data.max_files")
+    for p in (q for pair in zip(sick + [None] * len(well), well + [None] * len(sick))
+              for q in pair if q):
+        # a patient that does not fit is skipped whole
+        if len(out) + len(by_patient[p]) <= max_files: out += by_patient[p]
+    if not out:
+        raise ValueError(f"max_files={max_files}: every patient has more recordings than that; "
+                         "raise data.max_files")
     return sorted(out)
 
 def limit_files(m:Manifest, max_files:int|None) -> Manifest:
-    "`m` restricted to the windows of `select_recordings(..., max_files)`; `m` itself when `max_files` is None or not smaller."
+    """`m` restricted to the windows of `select_recordings(..., max_files)`;
+    `m` itself when `max_files` is None or not smaller."""
     if max_files is None or len(m.recordings) <= max_files: return m
     sick = {m.recordings[i] for i in np.unique(m.rec[m.frac > 0])}
     keep = select_recordings(m.recordings, max_files, sick)
     old = np.array([m.recordings.index(r) for r in keep])
     new_of = np.full(len(m.recordings), -1, np.int32); new_of[old] = np.arange(len(old))
     w = new_of[m.rec] >= 0
-    log("DATA", f"{m.split}: limited to {len(keep)} of {len(m.recordings)} recordings (max_files={max_files})")
+    log("DATA", f"{m.split}: limited to {len(keep)} of {len(m.recordings)} recordings "
+                f"(max_files={max_files})")
     return Manifest(m.split, keep, new_of[m.rec[w]], m.start[w], m.frac[w], m.cls[w], m.params,
                     f"{m.source_hash}:max{max_files}", m.corpus)

@@ -12,23 +12,32 @@ import seizure_nb
 from .manifest import check_counts
 
 APP_NAME = "seizure-nb"
-REPO = Path(seizure_nb.__file__).resolve().parents[1]  # the checkout (editable install) holding configs/
-DATA = Path(os.environ.get("SEIZURE_NB_DATA", "/data"))          # EDF + annotations, mounted read-only
-RESULTS = Path(os.environ.get("SEIZURE_NB_RESULTS", "/results"))  # cache, manifests, runs (persistent volume)
-CACHE = RESULTS / "cache" / "tusz"                                # the runbook's layout: /results/cache/tusz/<split>
+# the checkout (editable install) holding configs/
+REPO = Path(seizure_nb.__file__).resolve().parents[1]
+# EDF + annotations, mounted read-only
+DATA = Path(os.environ.get("SEIZURE_NB_DATA", "/data"))
+# cache, manifests, runs (persistent volume)
+RESULTS = Path(os.environ.get("SEIZURE_NB_RESULTS", "/results"))
+# the runbook's layout: /results/cache/tusz/<split>
+CACHE = RESULTS / "cache" / "tusz"
 CONFIGS = Path("/root/configs")
 GPU = os.environ.get("SEIZURE_NB_GPU", "A100-80GB")
 TRAIN_CPUS = float(os.environ.get("SEIZURE_NB_TRAIN_CPUS", "24"))
 TRAIN_MEMORY_GB = int(os.environ.get("SEIZURE_NB_TRAIN_MEMORY_GB", "96"))
-TRAIN_HOURS = 23.5  # Modal stops a function at 24 h: checkpoint before, then continue in a fresh call
-PASS_THROUGH = ("BGB_", "SEIZURE_MAMBA_") # prefixes of the launching shell's variables that reach the containers
+# Modal stops a function at 24 h: checkpoint before, then continue in a fresh call
+TRAIN_HOURS = 23.5
+# prefixes of the launching shell's variables that reach the containers
+PASS_THROUGH = ("BGB_", "SEIZURE_MAMBA_")
 
 def passthrough_env(environ=os.environ) -> dict[str, str]:
-    "`PYTHONUNBUFFERED=1` and the launching shell's `BGB_*` and `SEIZURE_MAMBA_*` variables, for every container."
-    return {"PYTHONUNBUFFERED": "1"} | {k: v for k, v in environ.items() if k.startswith(PASS_THROUGH)}
+    """`PYTHONUNBUFFERED=1` and the launching shell's `BGB_*` and `SEIZURE_MAMBA_*` variables, for
+    every container."""
+    return {"PYTHONUNBUFFERED": "1"} | {k: v for k, v in environ.items()
+                                        if k.startswith(PASS_THROUGH)}
 
 def dataloader_workers(cpus:float=TRAIN_CPUS) -> int:
-    "DataLoader workers for a container with `cpus` reserved: all but two (the training process and the rest)."
+    """DataLoader workers for a container with `cpus` reserved:
+    all but two (the training process and the rest)."""
     return max(1, int(cpus) - 2)
 
 # %% auto #0
@@ -42,7 +51,8 @@ image = (
     modal.Image.from_registry("nvidia/cuda:12.1.1-devel-ubuntu22.04", add_python="3.11")
     .apt_install("git")
     .pip_install("torch==2.2.2", index_url="https://download.pytorch.org/whl/cu121")
-    .pip_install("numpy<2", "scipy", "edfio", "tqdm", "matplotlib", "pyyaml", "fastcore>=1.12.3,<1.13", "timescoring",
+    .pip_install("numpy<2", "scipy", "edfio", "tqdm", "matplotlib", "pyyaml",
+                 "fastcore>=1.12.3,<1.13", "timescoring",
                  "tensorboard", "wandb", "mne", "packaging", "ninja", "transformers<5")
     .pip_install("causal-conv1d==1.4.0", "mamba-ssm==2.2.2", extra_options="--no-build-isolation")
 )
@@ -53,29 +63,40 @@ app = modal.App(APP_NAME, image=image)
 results_volume = modal.Volume.from_name("seizure-nb-results", create_if_missing=True)
 data_volume = modal.Volume.from_name("seizure-nb-tusz", create_if_missing=True)
 S3_BUCKET = os.environ.get("SEIZURE_NB_S3_BUCKET", "")
-source = (modal.CloudBucketMount(S3_BUCKET, secret=modal.Secret.from_name(os.environ.get("SEIZURE_NB_S3_SECRET", "aws")), read_only=True)
+source = (modal.CloudBucketMount(S3_BUCKET, read_only=True,
+                                 secret=modal.Secret.from_name(
+                                     os.environ.get("SEIZURE_NB_S3_SECRET", "aws")))
           if S3_BUCKET else data_volume.read_only())
 volumes = {str(RESULTS): results_volume, str(DATA): source}
-secrets = [modal.Secret.from_name(s) for s in os.environ.get("SEIZURE_NB_SECRETS", "").split(",") if s]  # e.g. "wandb"
-ENV = passthrough_env() | {"TRITON_CACHE_DIR": str(RESULTS / "triton-cache"),  # compiled Triton kernels (and autotune results,
-                           "TRITON_CACHE_AUTOTUNING": "1"}                    # where Triton supports it) kept across containers
+# e.g. "wandb"
+secrets = [modal.Secret.from_name(s)
+           for s in os.environ.get("SEIZURE_NB_SECRETS", "").split(",") if s]
+# compiled Triton kernels (and autotune results, where Triton supports it) kept across containers
+ENV = passthrough_env() | {"TRITON_CACHE_DIR": str(RESULTS / "triton-cache"),
+                           "TRITON_CACHE_AUTOTUNING": "1"}
 
 def _commit():
     "Persist writes to the results volume (a no-op when run locally)."
     if not modal.is_local(): results_volume.commit()
 
 def _remote(fn, *args, **kwargs):
-    "Run Modal function `fn` in the cloud (the entrypoint's one way of calling a function; tests swap it)."
+    """Run Modal function `fn` in the cloud (the entrypoint's one way of calling a function;
+    tests swap it)."""
     return fn.remote(*args, **kwargs)
 
 # %% ../nbs/08_modal.ipynb #f10dd551
 @app.function(volumes=volumes, cpu=2, memory=8192, timeout=3600, env=ENV)
-def cache_one(edf:str, split:str, prep:dict, data_dir:str=str(DATA), cache_dir:str=str(CACHE)) -> dict:
-    """Cache one recording; return its id or its error (the ledger entry, `edf_cache.failure_entry`).
-    Raises `CacheWriteError` (a full or lost volume is not the recording's fault: the build stops)."""
-    from seizure_nb.edf_cache import PrepParams, Recording, cache_recording, failure_entry, CacheWriteError
+def cache_one(edf:str, split:str, prep:dict, data_dir:str=str(DATA),
+              cache_dir:str=str(CACHE)) -> dict:
+    """Cache one recording; return its id or its error (the ledger entry,
+    `edf_cache.failure_entry`). Raises `CacheWriteError` (a full or lost volume is not the
+    recording's fault: the build stops)."""
+    from seizure_nb.edf_cache import (PrepParams, Recording, cache_recording, failure_entry,
+                                      CacheWriteError)
     rec = Recording(Path(edf), split)
-    try: out = {"ok": True, "rec_id": cache_recording(rec, cache_dir, PrepParams(**prep), data_dir)["rec_id"]}
+    try:
+        out = {"ok": True,
+               "rec_id": cache_recording(rec, cache_dir, PrepParams(**prep), data_dir)["rec_id"]}
     except CacheWriteError: raise
     except Exception as e: out = {"ok": False} | failure_entry(rec, e, data_dir)
     _commit()
@@ -83,15 +104,17 @@ def cache_one(edf:str, split:str, prep:dict, data_dir:str=str(DATA), cache_dir:s
 
 @app.function(volumes=volumes, timeout=24 * 3600, env=ENV)
 def build_cache(prep:dict|None=None, data_dir:str=str(DATA), cache_dir:str=str(CACHE),
-                corpus:str|None=None, # release recorded in the summary, e.g. "tusz-v2.0.6"; default: from the path
+                corpus:str|None=None, # release recorded in the summary, e.g. "tusz-v2.0.6"
                ) -> dict:
-    "Fan `cache_one` out over every recording not current in the cache, then prune, write the ledger and summary."
+    """Fan `cache_one` out over every recording not current in the cache, then prune, write the
+    ledger and summary. `corpus` None: taken from the data path."""
     from seizure_nb.edf_cache import PrepParams, find_recordings, finish_build, stale_entries
     p = PrepParams(**(prep or {}))
     recs = find_recordings(data_dir)
     todo = stale_entries(recs, cache_dir, p)
     args = [(str(r.edf), r.split, asdict(p), data_dir, cache_dir) for r in todo]
-    results = list(cache_one.map(*zip(*args))) if args and not modal.is_local() else [cache_one.local(*a) for a in args]
+    results = (list(cache_one.map(*zip(*args))) if args and not modal.is_local()
+               else [cache_one.local(*a) for a in args])
     if not modal.is_local(): results_volume.reload()
     failures = [{k: v for k, v in r.items() if k != "ok"} for r in results if not r["ok"]]
     summary = finish_build(cache_dir, p, recs, failures, attempted=len(todo), corpus=corpus)
@@ -100,17 +123,20 @@ def build_cache(prep:dict|None=None, data_dir:str=str(DATA), cache_dir:str=str(C
 
 @app.function(volumes=volumes, timeout=3600, env=ENV)
 def scan_cache(cache_dir:str=str(CACHE), corpus:str|None="tusz-v2.0.3") -> str:
-    "Window counts per split; warns where a split's file count differs from `corpus`'s documented count."
+    """Window counts per split; warns where a split's file count differs from `corpus`'s documented
+    count."""
     from seizure_nb.edf_cache import log
     from seizure_nb.manifest import scan_cache as scan, format_counts
     ms = scan(cache_dir)
-    for w in check_counts({s: len(m.recordings) for s, m in ms.items()}, corpus): log("DATA", f"WARNING {w}")
+    for w in check_counts({s: len(m.recordings) for s, m in ms.items()}, corpus):
+        log("DATA", f"WARNING {w}")
     _commit()
     return format_counts(ms)
 
 @app.function(volumes=volumes, cpu=4, timeout=3600, env=ENV)
 def synthetic(results:str=str(RESULTS), patients:str="8,3,3", seed:int=0) -> dict:
-    "Write the synthetic TUSZ-format corpus to `results`/synthetic/tusz and build its cache in `results`/synthetic/cache."
+    """Write the synthetic TUSZ-format corpus to `results`/synthetic/tusz and build its cache in
+    `results`/synthetic/cache."""
     from seizure_nb.synthetic import make_synthetic_corpus
     from seizure_nb.edf_cache import build_cache as build
     root = Path(results) / "synthetic"
@@ -119,16 +145,19 @@ def synthetic(results:str=str(RESULTS), patients:str="8,3,3", seed:int=0) -> dic
     _commit()
     return summary
 
-@app.function(volumes=volumes, gpu=GPU, cpu=TRAIN_CPUS, memory=TRAIN_MEMORY_GB * 1024, timeout=24 * 3600, secrets=secrets, env=ENV)
+@app.function(volumes=volumes, gpu=GPU, cpu=TRAIN_CPUS, memory=TRAIN_MEMORY_GB * 1024,
+              timeout=24 * 3600, secrets=secrets, env=ENV)
 def train(config_yaml:str, resume:bool=False) -> dict:
-    "Train from a config's text; before Modal's 24 h limit, checkpoint and continue in a new call (resume=True)."
+    """Train from a config's text; before Modal's 24 h limit, checkpoint and continue in a new call
+    (resume=True)."""
     import yaml
     from seizure_nb.edf_cache import log
     from seizure_nb.inference import from_dict, Config
     from seizure_nb.train import train as run
     cfg = from_dict(Config, yaml.safe_load(config_yaml))
     if cfg.train.num_workers == 0: cfg.train.num_workers = dataloader_workers()
-    log("TRAIN", f"Modal: {TRAIN_CPUS:g} CPUs, {TRAIN_MEMORY_GB} GB, GPU {GPU}, {cfg.train.num_workers} DataLoader workers")
+    log("TRAIN", f"Modal: {TRAIN_CPUS:g} CPUs, {TRAIN_MEMORY_GB} GB, GPU {GPU}, "
+                 f"{cfg.train.num_workers} DataLoader workers")
     summary = run(cfg, resume=resume, deadline=time.time() + TRAIN_HOURS * 3600)
     _commit()
     if not summary["finished"] and cfg.train.max_steps is None and not modal.is_local():
@@ -137,45 +166,56 @@ def train(config_yaml:str, resume:bool=False) -> dict:
 
 @app.function(volumes=volumes, gpu=GPU, timeout=6 * 3600, env=ENV)
 def evaluate(checkpoint_path:str, split:str="eval") -> dict:
-    "Tune on dev, score `split` (model and baseline); outputs next to the checkpoint; the headline figures."
+    """Tune on dev, score `split` (model and baseline); outputs next to the checkpoint;
+    the headline figures."""
     import torch
     from seizure_nb.eval import evaluate_checkpoint
-    m = evaluate_checkpoint(checkpoint_path, split, device="cuda" if torch.cuda.is_available() else "cpu")
+    m = evaluate_checkpoint(checkpoint_path, split,
+                            device="cuda" if torch.cuda.is_available() else "cpu")
     _commit()
-    return {k: m[k] for k in ("split", "recordings", "hours", "seizures", "overlap", "taes", "szcore", "auroc_1s", "baseline")} \
+    return {k: m[k] for k in ("split", "recordings", "hours", "seizures", "overlap", "taes",
+                              "szcore", "auroc_1s", "baseline")} \
         | {"operating_points": m["operating_points"]["points"]}
 
 @app.function(gpu=GPU, timeout=1800, env=ENV)
 def test_mamba() -> dict:
     "Backends of both layer types and kernel-vs-PyTorch parity on this GPU."
     from seizure_nb.model import doctor, backend_parity
-    return {"doctor": doctor(), "parity": {layer: backend_parity(layer=layer) for layer in ("mamba1", "mamba2")}}
+    return {"doctor": doctor(),
+            "parity": {layer: backend_parity(layer=layer) for layer in ("mamba1", "mamba2")}}
 
 # %% ../nbs/08_modal.ipynb #5681d47d
-@app.function(volumes=volumes, gpu=GPU, cpu=TRAIN_CPUS, memory=TRAIN_MEMORY_GB * 1024, timeout=24 * 3600, secrets=secrets, env=ENV)
+@app.function(volumes=volumes, gpu=GPU, cpu=TRAIN_CPUS, memory=TRAIN_MEMORY_GB * 1024,
+              timeout=24 * 3600, secrets=secrets, env=ENV)
 def sweep_run(config_yaml:str, label:str, seed:int) -> dict:
-    "One run of a sweep in its own container: train or resume, evaluate, result file; an error is recorded in the run directory."
+    """One run of a sweep in its own container: train or resume, evaluate, result file;
+    an error is recorded in the run directory."""
     import torch, yaml
     from seizure_nb.inference import from_dict, Config
     from seizure_nb.sweep import run_one, record_failure
     cfg = from_dict(Config, yaml.safe_load(config_yaml))
     if cfg.train.num_workers == 0: cfg.train.num_workers = dataloader_workers()
-    try: return run_one(cfg, label, seed, "cuda" if torch.cuda.is_available() else "cpu", time.time() + TRAIN_HOURS * 3600)
+    try:
+        return run_one(cfg, label, seed, "cuda" if torch.cuda.is_available() else "cpu",
+                       time.time() + TRAIN_HOURS * 3600)
     except Exception as e: return record_failure(cfg.log.out_dir, label, seed, e)
     finally: _commit()
 
 def _fan_out(fn, args:list[tuple]) -> list:
-    "`fn` on every tuple of `args`, one container each, exceptions returned instead of raised (in this process when local)."
+    """`fn` on every tuple of `args`, one container each, exceptions returned instead of raised (in
+    this process when local)."""
     if modal.is_local(): return [fn.local(*a) for a in args]
     return list(fn.starmap(args, return_exceptions=True))
 
 @app.function(volumes=volumes, timeout=24 * 3600, env=ENV)
 def sweep(name:str, root:str, runs:list) -> str:
-    "Run a sweep's unfinished runs (`(name, config_yaml, label, seed)` each), one GPU container per run, then collect: `sweep.md`."
+    """Run a sweep's unfinished runs (`(name, config_yaml, label, seed)` each), one GPU container
+    per run, then collect: `sweep.md`."""
     from seizure_nb.edf_cache import log
     from seizure_nb.sweep import RESULT_FILE, record_failure, write_sweep
     todo = [r for r in runs if not (Path(root) / r[0] / RESULT_FILE).exists()]
-    log("SWEEP", f"{name}: {len(runs) - len(todo)} of {len(runs)} runs finished before, {len(todo)} to run")
+    log("SWEEP",
+        f"{name}: {len(runs) - len(todo)} of {len(runs)} runs finished before, {len(todo)} to run")
     results = _fan_out(sweep_run, [tuple(r[1:]) for r in todo])
     if not modal.is_local(): results_volume.reload()
     for (run, _, label, seed), out in zip(todo, results):
@@ -185,7 +225,8 @@ def sweep(name:str, root:str, runs:list) -> str:
     return (Path(root) / "sweep.md").read_text()
 
 # %% ../nbs/08_modal.ipynb #57809ec8
-ACTIONS = ("populate-cache", "build-cache", "scan-cache", "synthetic", "test-mamba", "train", "evaluate", "sweep")
+ACTIONS = ("populate-cache", "build-cache", "scan-cache", "synthetic", "test-mamba", "train",
+           "evaluate", "sweep")
 
 def _bool(v:str) -> bool:
     if v.lower() in ("true", "1", "yes"): return True
@@ -194,44 +235,65 @@ def _bool(v:str) -> bool:
 
 def parse_args(argv:list[str]) -> argparse.Namespace:
     "The entrypoint's options (see the commands above)."
-    ap = argparse.ArgumentParser(prog="modal run deploy/modal/app.py", description="seizure_nb on Modal")
+    ap = argparse.ArgumentParser(prog="modal run deploy/modal/app.py",
+                                 description="seizure_nb on Modal")
     ap.add_argument("--action", choices=ACTIONS, default="train")
-    ap.add_argument("--config", default="configs/modal/smoke.yaml", help="training config (a local YAML file)")
-    ap.add_argument("--resume", type=_bool, nargs="?", const=True, default=False, help="continue from last.pt: true|false (bare: true)")
-    ap.add_argument("--data-dir", default="", help="populate-cache: the local corpus root to upload")
-    ap.add_argument("--checkpoint-path", default="", help="evaluate: a checkpoint on the results volume")
+    ap.add_argument("--config", default="configs/modal/smoke.yaml",
+                    help="training config (a local YAML file)")
+    ap.add_argument("--resume", type=_bool, nargs="?", const=True, default=False,
+                    help="continue from last.pt: true|false (bare: true)")
+    ap.add_argument("--data-dir", default="",
+                    help="populate-cache: the local corpus root to upload")
+    ap.add_argument("--checkpoint-path", default="",
+                    help="evaluate: a checkpoint on the results volume")
     ap.add_argument("--split", default="eval", help="evaluate: the split to report")
-    ap.add_argument("--corpus", default="tusz-v2.0.3", help="scan-cache: documented file counts to compare with")
+    ap.add_argument("--corpus", default="tusz-v2.0.3",
+                    help="scan-cache: documented file counts to compare with")
     ap.add_argument("--sweep", default="", help="sweep: the sweep file (configs/sweeps/)")
-    ap.add_argument("--yes", action="store_true", help="sweep: launch without asking after the cost estimate")
-    ap.add_argument("--seconds-per-epoch", type=float, help="sweep: instead of the measured v3 figure (H200, TUSZ epoch)")
-    ap.add_argument("--price-per-hour", type=float, help=f"sweep: USD per GPU-hour (default: Modal's list price for {GPU})")
+    ap.add_argument("--yes", action="store_true",
+                    help="sweep: launch without asking after the cost estimate")
+    ap.add_argument("--seconds-per-epoch", type=float,
+                    help="sweep: instead of the measured v3 figure (H200, TUSZ epoch)")
+    ap.add_argument("--price-per-hour", type=float,
+                    help=f"sweep: USD per GPU-hour (default: Modal's list price for {GPU})")
     a = ap.parse_args(argv)
-    if a.action == "populate-cache" and not a.data_dir: ap.error("--action populate-cache needs --data-dir (the local corpus root)")
-    if a.action == "evaluate" and not a.checkpoint_path: ap.error("--action evaluate needs --checkpoint-path")
-    if a.action in ("train", "sweep") and not Path(a.config).is_file(): ap.error(f"--config {a.config}: no such file")
-    if a.action == "sweep" and not Path(a.sweep).is_file(): ap.error(f"--action sweep needs --sweep FILE (got {a.sweep!r})")
+    if a.action == "populate-cache" and not a.data_dir:
+        ap.error("--action populate-cache needs --data-dir (the local corpus root)")
+    if a.action == "evaluate" and not a.checkpoint_path:
+        ap.error("--action evaluate needs --checkpoint-path")
+    if a.action in ("train", "sweep") and not Path(a.config).is_file():
+        ap.error(f"--config {a.config}: no such file")
+    if a.action == "sweep" and not Path(a.sweep).is_file():
+        ap.error(f"--action sweep needs --sweep FILE (got {a.sweep!r})")
     return a
 
 def _launch_sweep(a):
-    "Every run's config checked here, the cost shown and confirmed, then the sweep handed to the cloud."
+    """Every run's config checked here, the cost shown and confirmed, then the sweep handed to the
+    cloud."""
     import yaml
     from seizure_nb.inference import config_dict
-    from seizure_nb.sweep import (load_sweep, load_run_config, sweep_root, sweep_runs, run_config, estimate_cost, format_cost,
-                                  gpu_price, confirm, MODAL_SECONDS_PER_EPOCH, PRICES_DATE)
+    from seizure_nb.sweep import (load_sweep, load_run_config, sweep_root, sweep_runs, run_config,
+                                  estimate_cost, format_cost, gpu_price, confirm,
+                                  MODAL_SECONDS_PER_EPOCH, PRICES_DATE)
     try:
         sw = load_sweep(a.sweep)
         root = sweep_root(load_run_config(a.config), sw)
         runs = sweep_runs(sw, root)
         cfgs = [run_config(r, sw, a.config) for r in runs]
-    except (OSError, ValueError) as e: raise SystemExit(f"error: {e}") from None  # before anything starts on Modal
+    except (OSError, ValueError) as e:  # before anything starts on Modal
+        raise SystemExit(f"error: {e}") from None
     spe = a.seconds_per_epoch or MODAL_SECONDS_PER_EPOCH
     c = estimate_cost([cfg.train.epochs for cfg in cfgs], spe, gpu_price(GPU, a.price_per_hour))
-    where = f"{GPU}, " + ("price given" if a.price_per_hour is not None else f"Modal list price of {PRICES_DATE}")
-    where += "; s/epoch given" if a.seconds_per_epoch else "; s/epoch: v3 on an H200 over a TUSZ epoch"
-    text = f"sweep {sw.name}: at most {format_cost(c, where)} (finished runs are skipped); results in {root}"
+    where = f"{GPU}, " + ("price given" if a.price_per_hour is not None
+                          else f"Modal list price of {PRICES_DATE}")
+    where += ("; s/epoch given" if a.seconds_per_epoch
+              else "; s/epoch: v3 on an H200 over a TUSZ epoch")
+    text = (f"sweep {sw.name}: at most {format_cost(c, where)} (finished runs are skipped); "
+            f"results in {root}")
     if not confirm(text, a.yes): print("not launched"); return
-    print(_remote(sweep, sw.name, str(root), [(r.name, yaml.safe_dump(config_dict(cfg)), r.label, r.seed) for r, cfg in zip(runs, cfgs)]))
+    print(_remote(sweep, sw.name, str(root),
+                  [(r.name, yaml.safe_dump(config_dict(cfg)), r.label, r.seed)
+                   for r, cfg in zip(runs, cfgs)]))
 
 @app.local_entrypoint()
 def main(*arglist):

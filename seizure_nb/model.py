@@ -20,7 +20,8 @@ __all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', '
            'adjacency_over_time']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
-def _fp32(t): return t.to(torch.promote_types(t.dtype, torch.float32))  # bf16/fp16 -> fp32, fp64 stays
+def _fp32(t): # bf16/fp16 -> fp32, fp64 stays
+    return t.to(torch.promote_types(t.dtype, torch.float32))
 
 def selective_scan_ref(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):
     "Sequential reference scan with mamba-ssm's `selective_scan_fn` signature (slow; for tests)."
@@ -31,7 +32,8 @@ def selective_scan_ref(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta
     h = u.new_zeros(u.shape[0], u.shape[1], A.shape[1])
     ys = []
     for t in range(u.shape[2]):
-        h = torch.exp(delta[:, :, t, None] * A) * h + (delta[:, :, t] * u[:, :, t])[..., None] * B[:, None, :, t]
+        h = (torch.exp(delta[:, :, t, None] * A) * h
+             + (delta[:, :, t] * u[:, :, t])[..., None] * B[:, None, :, t])
         ys.append((h * C[:, None, :, t]).sum(-1))
     y = torch.stack(ys, -1)
     if D is not None: y = y + u * _fp32(D)[:, None]
@@ -40,24 +42,28 @@ def selective_scan_ref(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #68edba98
 def _chunk_states(dt, u, A, B, h0, block):
-    "Decays `a` and states `h` (T, b, D, N) of `h_t = a_t h_{t-1} + b_t` from `h0`; time-major `dt`, `u` (T, b, D), `B` (T, b, N)."
+    """Decays `a` and states `h` (T, b, D, N) of `h_t = a_t h_{t-1} + b_t` from `h0`;
+    time-major `dt`, `u` (T, b, D), `B` (T, b, N)."""
     S = len(dt) // block
     a = torch.exp(dt[..., None] * A)
-    h = (dt * u)[..., None] * B[:, :, None]                   # the inputs b_t, scanned in place into the states
+    h = (dt * u)[..., None] * B[:, :, None]  # the inputs b_t, scanned in place into the states
     hb, ab = h.view(S, block, *h.shape[1:]), a.view(S, block, *a.shape[1:])
     hk, ak = hb.unbind(1), ab.unbind(1)
-    hk[0][0].addcmul_(ak[0][0], h0)                            # block 0 starts from h0, the others from 0 (for now)
+    hk[0][0].addcmul_(ak[0][0], h0)  # block 0 starts from h0, the others from 0 (for now)
     for k in range(1, block): hk[k].addcmul_(ak[k], hk[k - 1])
-    if S > 1:                                                  # carry the state across blocks, one step per block
-        cum = dt.view(S, block, *dt.shape[1:]).cumsum(1)       # dt summed from each block's start
+    # carry the state across blocks, one step per block
+    if S > 1:
+        cum = dt.view(S, block, *dt.shape[1:]).cumsum(1)  # dt summed from each block's start
         across, last = torch.exp(cum[:, -1, ..., None] * A).unbind(0), hk[-1].unbind(0)
         ends = [last[0]]
         for s in range(1, S - 1): ends.append(torch.addcmul(last[s], across[s], ends[-1]))
-        hb[1:].addcmul_((cum[1:, ..., None] * A).exp_(), torch.stack(ends)[:, None])  # + decay since block start * state before it
+        # + decay since block start * state before it
+        hb[1:].addcmul_((cum[1:, ..., None] * A).exp_(), torch.stack(ends)[:, None])
     return a, h
 
 def _chunk_state_grads(a, dt, A, gy, C, G, block):
-    "State gradients `gh_t = C_t gy_t + a_{t+1} gh_{t+1}` (T, b, D, N); the last step also receives `G` from later chunks."
+    """State gradients `gh_t = C_t gy_t + a_{t+1} gh_{t+1}` (T, b, D, N);
+    the last step also receives `G` from later chunks."""
     S = len(a) // block
     gh = gy[..., None] * C[:, :, None]
     gb, ab = gh.view(S, block, *gh.shape[1:]), a.view(S, block, *a.shape[1:])
@@ -68,18 +74,22 @@ def _chunk_state_grads(a, dt, A, gy, C, G, block):
         db = dt.view(S, block, *dt.shape[1:])
         tot = db.sum(1)
         across, first = torch.exp(tot[..., None] * A).unbind(0), (ab[:, 0] * gb[:, 0]).unbind(0)
-        R = [first[-1]]                                        # gradient entering block s's last state from block s + 1
+        R = [first[-1]]  # gradient entering block s's last state from block s + 1
         for s in range(S - 2, 0, -1): R.append(torch.addcmul(first[s], across[s], R[-1]))
-        after = tot[:-1, None] - db[:-1].cumsum(1)             # dt summed over the rest of the block
+        after = tot[:-1, None] - db[:-1].cumsum(1)  # dt summed over the rest of the block
         gb[:-1].addcmul_((after[..., None] * A).exp_(), torch.stack(R[::-1])[:, None])
     return gh
 
-def _block_for(T, block): return block if T % block == 0 else T  # a last, shorter chunk runs as one block
+# %% ../nbs/03_dual_stream_mamba.ipynb #ec615c1d
+def _block_for(T, block): # a last, shorter chunk runs as one block
+    return block if T % block == 0 else T
 
-def _tm(x, sl): return x[..., sl].permute(2, 0, 1).contiguous()  # a time slice of (b, ., L) as time-major (T, b, .)
+def _tm(x, sl): # a time slice of (b, ., L) as time-major (T, b, .)
+    return x[..., sl].permute(2, 0, 1).contiguous()
 
 def _step_sizes(x, sl):
-    "Time-major step sizes of one chunk, `softplus(delta + delta_bias)`, and what went into the softplus (or None)."
+    """Time-major step sizes of one chunk, `softplus(delta + delta_bias)`, and what went into the
+    softplus (or None)."""
     d = _tm(x["delta"], sl)
     if x["delta_bias"] is not None: d = d + x["delta_bias"]
     return (F.softplus(d), d) if x["softplus"] else (d, None)
@@ -90,13 +100,14 @@ def _chunk_output(h, C, u, D):
     return y if D is None else y.addcmul_(u, D)
 
 def _chunk_backward(x, gy, sl, h0, G, block, g):
-    "Gradients of chunk `sl`: slices of `g`'s buffers written, its sums added to; returns `G` for the chunk before."
+    """Gradients of chunk `sl`: slices of `g`'s buffers written, its sums added to;
+    returns `G` for the chunk before."""
     dt, pre = _step_sizes(x, sl)
     u, B, C, A, D = _tm(x["u"], sl), _tm(x["B"], sl), _tm(x["C"], sl), x["A"], x["D"]
     block = _block_for(len(dt), block)
     a, h = _chunk_states(dt, u, A, B, h0, block)
     gy = _tm(gy, sl)
-    if x["z"] is not None:                                    # out = y * silu(z), silu(z) = z sigmoid(z)
+    if x["z"] is not None:  # out = y * silu(z), silu(z) = z sigmoid(z)
         z = _tm(x["z"], sl); sz = torch.sigmoid(z)
         g["z"][sl] = gy * _chunk_output(h, C, u, D) * sz * (1 + z * (1 - sz))
         gy = gy * z * sz
@@ -104,21 +115,24 @@ def _chunk_backward(x, gy, sl, h0, G, block, g):
     torch.matmul(gy[:, :, None], h, out=g["C"][sl, :, None])
     torch.matmul((dt * u)[:, :, None], gh, out=g["B"][sl, :, None])
     ghB, G = (gh @ B[..., None])[..., 0], a[0] * gh[0]
-    gdA = a.mul_(gh)                                          # gh_t * a_t h_{t-1}: the gradient of log a_t
+    gdA = a.mul_(gh)  # gh_t * a_t h_{t-1}: the gradient of log a_t
     gdA[1:].mul_(h[:-1]); gdA[0].mul_(h0)
-    del gh, h                                                 # two chunk-sized tensors fewer for what follows
+    del gh, h  # two chunk-sized tensors fewer for what follows
     g["A"] += (gdA * dt[..., None]).sum((0, 1))
     gdt = torch.addcmul(gdA.mul_(A).sum(-1), ghB, u, out=g["delta"][sl])
     gu = torch.mul(ghB, dt, out=g["u"][sl])
     if D is not None: g["D"] += (gy * u).sum((0, 1)); gu.addcmul_(gy, D)
-    if pre is not None: gdt.mul_(torch.sigmoid(pre).masked_fill_(pre > 20, 1))  # softplus', linear above 20 as in F.softplus
+    # softplus', linear above 20 as in F.softplus
+    if pre is not None: gdt.mul_(torch.sigmoid(pre).masked_fill_(pre > 20, 1))
     if x["delta_bias"] is not None: g["delta_bias"] += gdt.sum((0, 1))
     return G
 
+# %% ../nbs/03_dual_stream_mamba.ipynb #b073a94c
 _NAMES = ("u", "delta", "A", "B", "C", "D", "z", "delta_bias")
 
 class _SelectiveScan(torch.autograd.Function):
-    "The whole scan, `selective_scan_fn`'s arguments in fp32; keeps only each chunk's first state for the backward pass."
+    """The whole scan, `selective_scan_fn`'s arguments in fp32;
+    keeps only each chunk's first state for the backward pass."""
     @staticmethod
     def forward(ctx, u, delta, A, B, C, D, z, delta_bias, softplus, chunk, block):
         x = dict(zip(_NAMES, (u, delta, A, B, C, D, z, delta_bias)), softplus=softplus)
@@ -128,10 +142,11 @@ class _SelectiveScan(torch.autograd.Function):
             sl = slice(s, s + chunk)
             h0s.append(h)
             uu = _tm(u, sl)
-            hs = _chunk_states(_step_sizes(x, sl)[0], uu, A, _tm(B, sl), h, _block_for(len(uu), block))[1]
+            hs = _chunk_states(_step_sizes(x, sl)[0], uu, A, _tm(B, sl), h,
+                               _block_for(len(uu), block))[1]
             y = _chunk_output(hs, _tm(C, sl), uu, D)
             out[sl] = y if z is None else y.mul_(F.silu(_tm(z, sl)))
-            h = hs[-1].clone(); del hs                      # a view of hs would keep the whole chunk alive
+            h = hs[-1].clone(); del hs  # a view of hs would keep the whole chunk alive
         ctx.save_for_backward(u, delta, A, B, C, D, z, delta_bias, torch.stack(h0s))
         ctx.softplus, ctx.chunk, ctx.block = softplus, chunk, block
         return out.permute(1, 2, 0)
@@ -141,22 +156,30 @@ class _SelectiveScan(torch.autograd.Function):
         *saved, h0s = ctx.saved_tensors
         x = dict(zip(_NAMES, saved), softplus=ctx.softplus)
         L, b = x["u"].shape[-1], x["u"].shape[0]
-        g = {k: x["u"].new_empty(L, b, x[k].shape[1]) for k in ("u", "delta", "B", "C", "z") if x[k] is not None}  # time-major
+        # time-major
+        g = {k: x["u"].new_empty(L, b, x[k].shape[1]) for k in ("u", "delta", "B", "C", "z")
+             if x[k] is not None}
         g |= {k: torch.zeros_like(x[k]) for k in ("A", "D", "delta_bias") if x[k] is not None}
-        G, gout = torch.zeros_like(h0s[0]), gout.to(x["u"].dtype)  # G: gradient reaching a chunk's last state from later ones
-        with torch.autocast(x["u"].device.type, enabled=False):  # backward may be called inside an autocast region
+        # G: gradient reaching a chunk's last state from later ones
+        G, gout = torch.zeros_like(h0s[0]), gout.to(x["u"].dtype)
+        # backward may be called inside an autocast region
+        with torch.autocast(x["u"].device.type, enabled=False):
             for i, s in reversed(list(enumerate(range(0, L, ctx.chunk)))):
                 G = _chunk_backward(x, gout, slice(s, s + ctx.chunk), h0s[i], G, ctx.block, g)
-        return (*((g[k].permute(1, 2, 0) if g[k].dim() == 3 else g[k]) if k in g else None for k in _NAMES), None, None, None)
+        return (*((g[k].permute(1, 2, 0) if g[k].dim() == 3 else g[k]) if k in g else None
+                  for k in _NAMES), None, None, None)
 
 def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False,
                    chunk:int=64, # time steps per chunk: memory O(B D N chunk)
-                   block:int|None=None, # steps per block of a two-level scan (divides `chunk`); None: one level
+                   block:int|None=None, # two-level scan block (divides `chunk`); None: one level
                   ):
     "Chunked PyTorch selective scan: same signature and result as mamba-ssm's `selective_scan_fn`."
-    if block and chunk % block: raise ValueError(f"selective_scan: block={block} does not divide chunk={chunk}")
-    if not u.is_cuda:  # keep one chunk's (T, B, D, N) temporaries under 8 MiB: larger ones are mmapped by glibc
-        cap = max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1]))  # and page-faulted on every call
+    if block and chunk % block:
+        raise ValueError(f"selective_scan: block={block} does not divide chunk={chunk}")
+    # keep one chunk's (T, B, D, N) temporaries under 8 MiB: larger ones are mmapped by glibc
+    # and page-faulted on every call
+    if not u.is_cuda:
+        cap = max(8, (2 << 20) // (u.shape[0] * u.shape[1] * A.shape[1]))
         chunk = min(chunk, max(block or 1, cap - cap % (block or 1)))
     block = block or chunk
     with torch.autocast(u.device.type, enabled=False):
@@ -167,28 +190,36 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
 # %% ../nbs/03_dual_stream_mamba.ipynb #3708a6ea
 @functools.lru_cache(None)
 def _import_kernel(module:str, name:str):
-    "mamba-ssm's kernel `module.name` and its version, or None and the import error (the import raises without the extension)."
+    """mamba-ssm's kernel `module.name` and its version, or None and the import error (the import
+    raises without the extension)."""
     try:
         import importlib, mamba_ssm
-        return getattr(importlib.import_module(module), name), getattr(mamba_ssm, "__version__", "?")
+        return (getattr(importlib.import_module(module), name),
+                getattr(mamba_ssm, "__version__", "?"))
     except Exception as e: return None, f"{type(e).__name__}: {e}"
 
-def _mamba_kernels(): return _import_kernel("mamba_ssm.ops.selective_scan_interface", "selective_scan_fn")  # Mamba-1
-def _mamba2_kernels(): return _import_kernel("mamba_ssm.ops.triton.ssd_combined", "mamba_chunk_scan_combined")  # Mamba-2 (Triton SSD)
+def _mamba_kernels(): # Mamba-1
+    return _import_kernel("mamba_ssm.ops.selective_scan_interface", "selective_scan_fn")
+def _mamba2_kernels(): # Mamba-2 (Triton SSD)
+    return _import_kernel("mamba_ssm.ops.triton.ssd_combined", "mamba_chunk_scan_combined")
 
 def mamba_backend(device:torch.device|str="cpu", # where the layer's tensors are
                   layer:str="mamba1", # `mamba1` (selective scan) or `mamba2` (SSD)
                  ) -> tuple[str, str]:
     "`('mamba_ssm' | 'torch', reason)`: the scan a Mamba layer of type `layer` uses on `device`."
-    if os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK", "0") == "1": return "torch", "forced by SEIZURE_MAMBA_FORCE_FALLBACK=1"
-    if torch.device(device).type != "cuda": return "torch", f"tensors on {torch.device(device).type}; mamba-ssm kernels need CUDA"
+    if os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK", "0") == "1":
+        return "torch", "forced by SEIZURE_MAMBA_FORCE_FALLBACK=1"
+    if torch.device(device).type != "cuda":
+        return "torch", f"tensors on {torch.device(device).type}; mamba-ssm kernels need CUDA"
     fn, info = (_mamba_kernels if layer == "mamba1" else _mamba2_kernels)()
     kind = "CUDA selective-scan kernels" if layer == "mamba1" else "Triton SSD kernel"
-    return ("mamba_ssm", f"mamba-ssm {info} {kind}") if fn else ("torch", f"mamba-ssm not importable ({info})")
+    return (("mamba_ssm", f"mamba-ssm {info} {kind}") if fn
+            else ("torch", f"mamba-ssm not importable ({info})"))
 
 @contextlib.contextmanager
-def force_fallback(on:bool=True): # True: our scan everywhere; False: the kernels where `mamba_backend` finds them
-    "Set `SEIZURE_MAMBA_FORCE_FALLBACK` inside a `with` block, restoring what it was after."
+def force_fallback(on:bool=True): # True: our scan everywhere; False: the kernels where found
+    """Set `SEIZURE_MAMBA_FORCE_FALLBACK` inside a `with` block, restoring what it was after.
+    With `on=False` the kernels run wherever `mamba_backend` finds them."""
     before = os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK")
     os.environ["SEIZURE_MAMBA_FORCE_FALLBACK"] = "1" if on else "0"
     try: yield
@@ -212,7 +243,8 @@ def doctor() -> dict:
 def causal_depthwise_conv(x, # (B, D, L)
                           weight, # (D, 1, K), as in `nn.Conv1d(D, D, K, groups=D)`
                           bias): # (D,)
-    "`conv1d(x, weight, bias, padding=K-1, groups=D)[..., :L]` as K shifted multiply-adds (cuDNN's grouped conv is slow here)."
+    """`conv1d(x, weight, bias, padding=K-1, groups=D)[..., :L]` as K shifted multiply-adds (cuDNN's
+    grouped conv is slow here)."""
     K, L = weight.shape[-1], x.shape[-1]
     xp = F.pad(x, (K - 1, 0))
     w = weight[:, 0].to(x.dtype)
@@ -226,45 +258,56 @@ class Mamba(nn.Module):
     def __init__(self, d_model:int, d_state:int=16, d_conv:int=4, expand:int=2,
                  dt_min:float=0.001, dt_max:float=0.1, dt_init_floor:float=1e-4, chunk:int=64):
         super().__init__()
-        if not 2 <= d_conv <= 4: raise ValueError(f"d_conv={d_conv}: mamba-ssm's kernels accept 2..4 only")
-        self.d_inner, self.d_state, self.dt_rank, self.chunk = expand * d_model, d_state, math.ceil(d_model / 16), chunk
+        if not 2 <= d_conv <= 4:
+            raise ValueError(f"d_conv={d_conv}: mamba-ssm's kernels accept 2..4 only")
+        self.d_inner, self.d_state = expand * d_model, d_state
+        self.dt_rank, self.chunk = math.ceil(d_model / 16), chunk
         di = self.d_inner
         self.in_proj = nn.Linear(d_model, 2 * di, bias=False)
         self.conv1d = nn.Conv1d(di, di, d_conv, groups=di, padding=d_conv - 1, bias=True)
         self.x_proj = nn.Linear(di, self.dt_rank + 2 * d_state, bias=False)
         self.dt_proj = nn.Linear(self.dt_rank, di, bias=True)
         nn.init.uniform_(self.dt_proj.weight, -self.dt_rank ** -0.5, self.dt_rank ** -0.5)
-        dt = torch.exp(torch.rand(di) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min)).clamp(min=dt_init_floor)
-        with torch.no_grad(): self.dt_proj.bias.copy_(dt + torch.log(-torch.expm1(-dt)))  # inverse softplus
-        self.A_log = nn.Parameter(torch.log(torch.arange(1, d_state + 1, dtype=torch.float32)).repeat(di, 1))
+        dt = torch.exp(torch.rand(di) * (math.log(dt_max) - math.log(dt_min))
+                       + math.log(dt_min)).clamp(min=dt_init_floor)
+        # inverse softplus
+        with torch.no_grad(): self.dt_proj.bias.copy_(dt + torch.log(-torch.expm1(-dt)))
+        A = torch.arange(1, d_state + 1, dtype=torch.float32)
+        self.A_log = nn.Parameter(torch.log(A).repeat(di, 1))
         self.D = nn.Parameter(torch.ones(di))
         self.out_proj = nn.Linear(di, d_model, bias=False)
 
     def forward(self, u):
         Bsz, L, _ = u.shape
-        # projections laid out as mamba-ssm does: (B, D, L) views with unit stride in time, no transposed copies
+        # projections laid out as mamba-ssm does: (B, D, L) views with unit stride in time, no
+        # transposed copies
         xz = (self.in_proj.weight @ u.reshape(Bsz * L, -1).t()).view(-1, Bsz, L).permute(1, 0, 2)
         x, z = xz.chunk(2, dim=1)
         x = F.silu(causal_depthwise_conv(x, self.conv1d.weight, self.conv1d.bias))
-        dt, B, C = self.x_proj(x.transpose(1, 2).reshape(Bsz * L, -1)).split([self.dt_rank, self.d_state, self.d_state], dim=-1)
+        dt, B, C = self.x_proj(x.transpose(1, 2).reshape(Bsz * L, -1)).split(
+            [self.dt_rank, self.d_state, self.d_state], dim=-1)
         dt = (self.dt_proj.weight @ dt.t()).view(-1, Bsz, L).permute(1, 0, 2)
         B = B.view(Bsz, L, -1).transpose(1, 2).contiguous()
         C = C.view(Bsz, L, -1).transpose(1, 2).contiguous()
         A = -torch.exp(self.A_log.float())
         backend, _ = mamba_backend(u.device)
-        scan = _mamba_kernels()[0] if backend == "mamba_ssm" else functools.partial(selective_scan, chunk=self.chunk)
-        y = scan(x, dt, A, B, C, self.D.float(), z=z, delta_bias=self.dt_proj.bias.float(), delta_softplus=True)
+        scan = (_mamba_kernels()[0] if backend == "mamba_ssm"
+                else functools.partial(selective_scan, chunk=self.chunk))
+        y = scan(x, dt, A, B, C, self.D.float(), z=z, delta_bias=self.dt_proj.bias.float(),
+                 delta_softplus=True)
         return self.out_proj(y.transpose(1, 2))
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #fa574c39
 def backend_parity(B:int=8, L:int=960, d_model:int=64, seed:int=0,
-                   layer:str="mamba1", # mamba1: CUDA selective scan vs ours; mamba2: Triton SSD vs `ssd_chunked`
+                   layer:str="mamba1", # mamba1: CUDA scan vs ours; mamba2: Triton vs `ssd_chunked`
                   ) -> dict:
-    "Largest output and input-gradient differences between mamba-ssm's kernel and our PyTorch path on one CUDA layer."
+    """Largest output and input-gradient differences between mamba-ssm's kernel and our PyTorch path
+    on one CUDA layer."""
     torch.manual_seed(seed)
     m = (Mamba(d_model) if layer == "mamba1" else Mamba2(d_model, d_state=16, headdim=8)).cuda()
     x = torch.randn(B, L, d_model, device="cuda", requires_grad=True)
-    if mamba_backend("cuda", layer)[0] != "mamba_ssm": raise RuntimeError(f"no kernels to compare: {mamba_backend('cuda', layer)[1]}")
+    if mamba_backend("cuda", layer)[0] != "mamba_ssm":
+        raise RuntimeError(f"no kernels to compare: {mamba_backend('cuda', layer)[1]}")
     out = {}
     for name, force in (("kernel", False), ("torch", True)):
         with force_fallback(force):
@@ -275,47 +318,56 @@ def backend_parity(B:int=8, L:int=960, d_model:int=64, seed:int=0,
             "max_abs_grad": (gk - gt).abs().max().item(), "max_grad": gk.abs().max().item()}
 
 def kernels_missing(layer:str="mamba1") -> str|None:
-    "Why a CUDA parity check cannot run here (no GPU, or no mamba-ssm kernel for `layer`), or None when it can."
+    """Why a CUDA parity check cannot run here (no GPU, or no mamba-ssm kernel for `layer`), or None
+    when it can."""
     if not torch.cuda.is_available(): return "no CUDA GPU on this machine"
     backend, why = mamba_backend("cuda", layer)
     return None if backend == "mamba_ssm" else why
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #c63f3aa0
 def ssd_ref(x, dt, A, B, C, D=None):
-    "Sequential SSD reference (slow; for tests): x (b, l, h, p), dt (b, l, h), A (h,), B and C (b, l, g, n), D (h,)."
+    """Sequential SSD reference (slow; for tests):
+    x (b, l, h, p), dt (b, l, h), A (h,), B and C (b, l, g, n), D (h,)."""
     b, l, h, p = x.shape
     rep = h // B.shape[2]
     Bh, Ch = B.repeat_interleave(rep, 2), C.repeat_interleave(rep, 2)  # (b, l, h, n)
     H, ys = x.new_zeros(b, h, p, B.shape[-1]), []
     for t in range(l):
-        H = torch.exp(dt[:, t] * A)[..., None, None] * H + (dt[:, t, :, None] * x[:, t])[..., None] * Bh[:, t, :, None]
+        H = (torch.exp(dt[:, t] * A)[..., None, None] * H
+             + (dt[:, t, :, None] * x[:, t])[..., None] * Bh[:, t, :, None])
         ys.append((H @ Ch[:, t, :, :, None])[..., 0])
     y = torch.stack(ys, 1)
     return y if D is None else y + x * D[:, None]
 
 def _segsum(a):
-    "`out[..., t, s] = sum_{s<k<=t} a[..., k]` for s <= t, -inf above the diagonal; summed directly, never as a difference."
+    """`out[..., t, s] = sum_{s<k<=t} a[..., k]` for s <= t, -inf above the diagonal;
+    summed directly, never as a difference."""
     Q = a.shape[-1]
     m = torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device), -1)
     s = a[..., None, :].expand(*a.shape, Q).transpose(-1, -2).masked_fill(~m, 0).cumsum(-2)
-    return s.masked_fill(~torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device)), float("-inf"))
+    return s.masked_fill(~torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device)),
+                         float("-inf"))
 
-SSD_LIMITS = {"cpu": (16, 1 << 21), "cuda": (256, 1 << 26)}  # device type -> (largest chunk, elements per (..., Q, Q) temporary)
+# device type -> (largest chunk, elements per (..., Q, Q) temporary)
+SSD_LIMITS = {"cpu": (16, 1 << 21), "cuda": (256, 1 << 26)}
 
 def _ssd_within(C, B, a, xdt):
-    "Within-chunk outputs `sum_{s<=t} (C_t . B_s) exp(sum_{s<k<=t} a_k) xdt_s`: C, B (b, c, Q, g, n), a (b, c, h, Q), xdt (b, c, Q, h, p)."
+    """Within-chunk outputs `sum_{s<=t} (C_t . B_s) exp(sum_{s<k<=t} a_k) xdt_s`:
+    C, B (b, c, Q, g, n), a (b, c, h, Q), xdt (b, c, Q, h, p)."""
     g, h = C.shape[3], a.shape[2]
-    CB = torch.einsum("bctgn,bcsgn->bcgts", C, B)                          # once per group, not per head
+    CB = torch.einsum("bctgn,bcsgn->bcgts", C, B)  # once per group, not per head
     M = _segsum(a).exp_().unflatten(2, (g, h // g)) * CB[:, :, :, None]     # (b, c, g, h/g, Q, Q)
     return torch.einsum("bcgrts,bcsgrp->bctgrp", M, xdt.unflatten(3, (g, h // g))).flatten(3, 4)
 
 def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplus:bool=False):
-    """Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's dtype.
-    The chunk is capped per device (`SSD_LIMITS`); the quadratic part runs in blocks of at most `SSD_LIMITS`' element
-    count per (..., Q, Q) temporary, each recomputed in the backward pass (`torch.utils.checkpoint`), so none is kept."""
+    """Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's
+    dtype. The chunk is capped per device (`SSD_LIMITS`); the quadratic part runs in blocks of at
+    most `SSD_LIMITS`' element count per (..., Q, Q) temporary, each recomputed in the backward pass
+    (`torch.utils.checkpoint`), so none is kept."""
     dtype, (b, l, h, p), g = x.dtype, x.shape, B.shape[2]
     with torch.autocast(x.device.type, enabled=False):
-        x, dt, A, B, C = (t.to(torch.promote_types(t.dtype, torch.float32)) for t in (x, dt, A, B, C))
+        x, dt, A, B, C = (t.to(torch.promote_types(t.dtype, torch.float32))
+                          for t in (x, dt, A, B, C))
         if dt_bias is not None: dt = dt + dt_bias.to(dt.dtype)
         if dt_softplus: dt = F.softplus(dt)
         max_chunk, budget = SSD_LIMITS.get(x.device.type, SSD_LIMITS["cpu"])
@@ -323,25 +375,31 @@ def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplu
         if pad: x, dt, B, C = (F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, dt, B, C))
         nc, r = x.shape[1] // Q, h // g
         xdt = (x * dt[..., None]).view(b, nc, Q, h, p)
-        Bc, Cc = B.view(b, nc, Q, g, -1), C.view(b, nc, Q, g, -1)              # (b, c, Q, g, n): never repeated per head
-        a = (dt * A).view(b, nc, Q, h).permute(0, 1, 3, 2)                     # (b, c, h, Q) log decays
-        per = h * Q * Q                                                        # elements per (sequence, chunk)
-        bs = min(b, max(1, budget // per))                                     # sequences per block
-        cs = max(1, min(nc, budget // (bs * per)))                             # chunks per block
+        # (b, c, Q, g, n): never repeated per head
+        Bc, Cc = B.view(b, nc, Q, g, -1), C.view(b, nc, Q, g, -1)
+        a = (dt * A).view(b, nc, Q, h).permute(0, 1, 3, 2)         # (b, c, h, Q) log decays
+        per = h * Q * Q                                            # elements per (sequence, chunk)
+        bs = min(b, max(1, budget // per))                         # sequences per block
+        cs = max(1, min(nc, budget // (bs * per)))                 # chunks per block
         grad = torch.is_grad_enabled() and any(t.requires_grad for t in (xdt, a, Bc, Cc))
-        within = (lambda *t: checkpoint(_ssd_within, *t, use_reentrant=False)) if grad else _ssd_within
-        y = torch.cat([torch.cat([within(*(t[i:i + bs, j:j + cs] for t in (Cc, Bc, a, xdt))) for j in range(0, nc, cs)], 1)
+        within = ((lambda *t: checkpoint(_ssd_within, *t, use_reentrant=False)) if grad
+                  else _ssd_within)
+        y = torch.cat([torch.cat([within(*(t[i:i + bs, j:j + cs] for t in (Cc, Bc, a, xdt)))
+                                  for j in range(0, nc, cs)], 1)
                        for i in range(0, b, bs)])
         ag = a.unflatten(2, (g, r))                                            # (b, c, g, h/g, Q)
-        to_end = F.pad(ag[..., 1:].flip(-1).cumsum(-1).flip(-1), (0, 1)).exp()  # decay from each step to its chunk's end
-        xend = xdt.unflatten(3, (g, r)) * to_end.permute(0, 1, 4, 2, 3)[..., None]  # inputs decayed to the chunk's end
-        ends = torch.einsum("bcsgrp,bcsgn->bcgrpn", xend, Bc)                  # each chunk's own end state
-        total = ag.sum(-1).exp()                                               # decay across a whole chunk
+        # decay from each step to its chunk's end
+        to_end = F.pad(ag[..., 1:].flip(-1).cumsum(-1).flip(-1), (0, 1)).exp()
+        # inputs decayed to the chunk's end
+        xend = xdt.unflatten(3, (g, r)) * to_end.permute(0, 1, 4, 2, 3)[..., None]
+        ends = torch.einsum("bcsgrp,bcsgn->bcgrpn", xend, Bc)  # each chunk's own end state
+        total = ag.sum(-1).exp()                               # decay across a whole chunk
         H, starts = torch.zeros_like(ends[:, 0]), []
-        for c in range(nc):                                                    # states entering each chunk
+        for c in range(nc):  # states entering each chunk
             starts.append(H); H = total[:, c, ..., None, None] * H + ends[:, c]
-        from_start = ag.cumsum(-1).exp()                                       # decay from the chunk's start to each step
-        off = torch.einsum("bctgn,bcgrpn->bctgrp", Cc, torch.stack(starts, 1))  # C_t . the state entering the chunk
+        from_start = ag.cumsum(-1).exp()  # decay from the chunk's start to each step
+        # C_t . the state entering the chunk
+        off = torch.einsum("bctgn,bcgrpn->bctgrp", Cc, torch.stack(starts, 1))
         y = y + (off * from_start.permute(0, 1, 4, 2, 3)[..., None]).flatten(3, 4)
         y = y.reshape(b, nc * Q, h, p)[:, :l]
         if D is not None: y = y + x[:, :l] * D.to(y.dtype)[:, None]
@@ -350,7 +408,8 @@ def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplu
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #67993f0f
 class _GatedRMSNormFn(torch.autograd.Function):
-    "`rmsnorm(y * silu(z)) * weight` in float32 (float64 stays), keeping only `y`, `z` (their dtype) and the inverse RMS for the backward pass."
+    """`rmsnorm(y * silu(z)) * weight` in float32 (float64 stays), keeping only `y`, `z` (their
+    dtype) and the inverse RMS for the backward pass."""
     @staticmethod
     def forward(ctx, y, z, weight, group_size, eps):
         f = torch.promote_types(y.dtype, torch.float32)
@@ -360,48 +419,62 @@ class _GatedRMSNormFn(torch.autograd.Function):
         return (g * rstd).flatten(-2) * weight.to(f)
     @staticmethod
     def backward(ctx, gout):
-        y, z, weight, rstd = ctx.saved_tensors                                       # in-place steps: fewer float32 temporaries
-        sz = torch.sigmoid(z.to(gout.dtype)); gate = torch.mul(z, sz)                       # silu(z) = z sigmoid(z)
-        n = torch.mul(y, gate).unflatten(-1, (-1, ctx.group_size)).mul_(rstd)        # the normalised values
+        y, z, weight, rstd = ctx.saved_tensors  # in-place steps: fewer float32 temporaries
+        sz = torch.sigmoid(z.to(gout.dtype)); gate = torch.mul(z, sz)  # silu(z) = z sigmoid(z)
+        # the normalised values
+        n = torch.mul(y, gate).unflatten(-1, (-1, ctx.group_size)).mul_(rstd)
         gw = (gout * n.flatten(-2)).flatten(0, -2).sum(0)
         gn = torch.mul(gout, weight.to(gout.dtype)).unflatten(-1, (-1, ctx.group_size))
-        gg = gn.sub_(n.mul_((gn * n).mean(-1, keepdim=True))).mul_(rstd).flatten(-2)  # through the RMS normalisation
+        # through the RMS normalisation
+        gg = gn.sub_(n.mul_((gn * n).mean(-1, keepdim=True))).mul_(rstd).flatten(-2)
         del n
         gy = torch.mul(gg, gate).to(y.dtype); del gate
-        dsilu = torch.sub(1, sz).mul_(z).add_(1).mul_(sz); del sz                    # silu'(z) = sigmoid(z) (1 + z (1 - sigmoid(z)))
+        # silu'(z) = sigmoid(z) (1 + z (1 - sigmoid(z)))
+        dsilu = torch.sub(1, sz).mul_(z).add_(1).mul_(sz); del sz
         return gy, gg.mul_(y).mul_(dsilu).to(z.dtype), gw.to(weight.dtype), None, None
 
 class GatedRMSNorm(nn.Module):
-    """mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of `group_size`
-    channels, times `weight`, computed in float32 (as its Triton kernel does) with a hand-written backward."""
+    """mamba-ssm's `RMSNormGated` with `norm_before_gate=False`: `rmsnorm(y * silu(z))` per group of
+    `group_size` channels, times `weight`, computed in float32 (as its Triton kernel does) with a
+    hand-written backward."""
     def __init__(self, d:int, group_size:int, eps:float=1e-5):
         super().__init__()
         self.weight, self.group_size, self.eps = nn.Parameter(torch.ones(d)), group_size, eps
-    def forward(self, y, z): return _GatedRMSNormFn.apply(y, z, self.weight, self.group_size, self.eps)
+    def forward(self, y, z):
+        return _GatedRMSNormFn.apply(y, z, self.weight, self.group_size, self.eps)
 
 CUDA_GRID_Y = 65_535  # CUDA's limit on a launch grid's y (and z) dimension
 
 def kernel_sequences(L:int, # sequence length (steps)
                      chunk_size:int, # the SSD kernel's chunk
                      limit:int=CUDA_GRID_Y) -> int:
-    """Most sequences one call of mamba-ssm's SSD kernels takes: `_chunk_state_fwd`, `_chunk_scan_fwd` and their
-    backward kernels launch `batch * ceil(L / chunk_size)` blocks along the grid's y axis (mamba-ssm 2.3.2), which
-    CUDA caps at 65,535 (the v3 edge stream at batch 256: 43,776 sequences x 2 chunks, `invalid argument`)."""
+    """Most sequences one call of mamba-ssm's SSD kernels takes: `_chunk_state_fwd`,
+    `_chunk_scan_fwd` and their backward kernels launch `batch * ceil(L / chunk_size)` blocks along
+    the grid's y axis (mamba-ssm 2.3.2), which CUDA caps at 65,535 (the v3 edge stream at batch 256:
+    43,776 sequences x 2 chunks, `invalid argument`)."""
     return max(1, limit // -(-L // chunk_size))
 
 class Mamba2(nn.Module):
     "Mamba-2 block (SSD) with mamba-ssm's `Mamba2` parameters; input and output (B, L, d_model)."
-    def __init__(self, d_model:int, d_state:int=64, d_conv:int=4, expand:int=2, headdim:int=64, ngroups:int=1,
-                 A_init_range=(1, 16), dt_min:float=0.001, dt_max:float=0.1, dt_init_floor:float=1e-4, chunk_size:int=256):
+    def __init__(self, d_model:int, d_state:int=64, d_conv:int=4, expand:int=2, headdim:int=64,
+                 ngroups:int=1, A_init_range=(1, 16), dt_min:float=0.001, dt_max:float=0.1,
+                 dt_init_floor:float=1e-4, chunk_size:int=256):
         super().__init__()
-        self.d_inner, self.d_state, self.headdim, self.ngroups, self.chunk_size = expand * d_model, d_state, headdim, ngroups, chunk_size
-        if self.d_inner % headdim: raise ValueError(f"Mamba2: expand * d_model = {self.d_inner} is not a multiple of headdim = {headdim}")
+        self.d_inner, self.d_state, self.headdim = expand * d_model, d_state, headdim
+        self.ngroups, self.chunk_size = ngroups, chunk_size
+        if self.d_inner % headdim:
+            raise ValueError(f"Mamba2: expand * d_model = {self.d_inner} is not a multiple of "
+                             f"headdim = {headdim}")
         self.nheads = self.d_inner // headdim
-        if self.nheads % ngroups: raise ValueError(f"Mamba2: {self.nheads} heads do not split into ngroups = {ngroups}")
+        if self.nheads % ngroups:
+            raise ValueError(f"Mamba2: {self.nheads} heads do not split into ngroups = {ngroups}")
         conv_dim = self.d_inner + 2 * ngroups * d_state
-        self.in_proj = nn.Linear(d_model, self.d_inner + conv_dim + self.nheads, bias=False)  # z, (x, B, C), dt
-        self.conv1d = nn.Conv1d(conv_dim, conv_dim, d_conv, groups=conv_dim, padding=d_conv - 1, bias=True)
-        dt = torch.exp(torch.rand(self.nheads) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min)).clamp(min=dt_init_floor)
+        # z, (x, B, C), dt
+        self.in_proj = nn.Linear(d_model, self.d_inner + conv_dim + self.nheads, bias=False)
+        self.conv1d = nn.Conv1d(conv_dim, conv_dim, d_conv, groups=conv_dim,
+                                padding=d_conv - 1, bias=True)
+        dt = torch.exp(torch.rand(self.nheads) * (math.log(dt_max) - math.log(dt_min))
+                       + math.log(dt_min)).clamp(min=dt_init_floor)
         self.dt_bias = nn.Parameter(dt + torch.log(-torch.expm1(-dt)))  # inverse softplus
         self.A_log = nn.Parameter(torch.log(torch.empty(self.nheads).uniform_(*A_init_range)))
         self.D = nn.Parameter(torch.ones(self.nheads))
@@ -410,23 +483,34 @@ class Mamba2(nn.Module):
 
     def forward(self, u):
         Bsz, L, _ = u.shape
-        z, xBC, dt = self.in_proj(u).split([self.d_inner, self.conv1d.in_channels, self.nheads], dim=-1)
-        xBC = F.silu(causal_depthwise_conv(xBC.transpose(1, 2), self.conv1d.weight, self.conv1d.bias)).transpose(1, 2)
-        x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state, self.ngroups * self.d_state], dim=-1)
+        z, xBC, dt = self.in_proj(u).split([self.d_inner, self.conv1d.in_channels,
+                                            self.nheads], dim=-1)
+        xBC = F.silu(causal_depthwise_conv(xBC.transpose(1, 2), self.conv1d.weight,
+                                           self.conv1d.bias)).transpose(1, 2)
+        x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state,
+                             self.ngroups * self.d_state], dim=-1)
         A = -torch.exp(self.A_log.float())
         kernel = mamba_backend(u.device, "mamba2")[0] == "mamba_ssm"
-        scan, n = (_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y)) if kernel else (ssd_chunked, Bsz)
-        args = (x.unflatten(-1, (self.nheads, self.headdim)), dt, B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)))
-        ys = [scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]), chunk_size=self.chunk_size,
-                   D=self.D.float(), dt_bias=self.dt_bias.float(), dt_softplus=True) for i in range(0, Bsz, n)]
+        scan, n = ((_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y))
+                   if kernel else (ssd_chunked, Bsz))
+        args = (x.unflatten(-1, (self.nheads, self.headdim)), dt,
+                B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)))
+        ys = [scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]),
+                   chunk_size=self.chunk_size, D=self.D.float(), dt_bias=self.dt_bias.float(),
+                   dt_softplus=True)
+              for i in range(0, Bsz, n)]
         y = ys[0] if len(ys) == 1 else torch.cat(ys)
         return self.out_proj(self.norm(y.flatten(-2), z).to(u.dtype))
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #f077de69
 @dataclass
 class ModelConfig:
-    "Sizes and switches of the dual-stream model; every one comes from the training config (`model: {preset: v3, ...}`)."
-    preset: str = "small" # the named sizes below were taken from (`MODEL_PRESETS`); see `ModelConfig.from_preset`
+    """Sizes and switches of the dual-stream model;
+    every one comes from the training config (`model: {preset: v3, ...}`).
+    `activation_checkpoint`: `node` recomputes the node-stream BiMamba blocks in the backward pass,
+    `blocks` every BiMamba, TCN and graph block. `edge_init_std` also zeroes the edge projection's
+    bias."""
+    preset: str = "small" # name of the sizes' preset (`MODEL_PRESETS`); see `from_preset`
     n_channels: int = 19
     d_model: int = 32 # node feature width
     d_edge: int = 8 # edge feature width
@@ -439,53 +523,70 @@ class ModelConfig:
     headdim: int = 8 # Mamba-2 head width, node stream
     edge_headdim: int = 4 # Mamba-2 head width, edge stream
     encoder_stride: int = 16 # 256 Hz -> 16 Hz: 960 steps per 60 s window
-    encoder_layers: int = 0 # dilated residual convolutions (TCN) after the strided encoder, dilations 1, 2, 4, ...
+    encoder_layers: int = 0 # TCN blocks after the strided encoder, dilations 1, 2, 4, ...
     edge_pool: int = 8 # edge stream runs at encoder rate / edge_pool (2 Hz)
     n_node_layers: int = 1
     n_edge_layers: int = 1
     n_graph_layers: int = 2
-    graph_layer: str = "mlp" # mlp: x + MLP(adj @ x); ssg: SSGConv-style propagation (ssg_alpha, ssg_k)
+    graph_layer: str = "mlp" # mlp: x + MLP(adj @ x); ssg: SSGConv-style (ssg_alpha, ssg_k)
     ssg_alpha: float = 0.05 # weight of the input kept at each SSG propagation step
     ssg_k: int = 2 # propagation steps averaged by an SSG layer
     graph_topk: int = 0 # keep each electrode's top-k edges (0: all)
-    graph_threshold: float = 0.0 # drop edges whose weight is at or below this (self loops always stay: identity fallback)
-    edge_clamp: typing.Optional[float] = None # clamp edge logits to [-edge_clamp, edge_clamp] before the sigmoid
-    edge_init_std: typing.Optional[float] = None # normal init of the edge projection's weight, zero bias (None: PyTorch default)
+    graph_threshold: float = 0.0 # drop edges of weight <= this (self loops stay: identity fallback)
+    edge_clamp: typing.Optional[float] = None # clamp edge logits to +-edge_clamp before the sigmoid
+    edge_init_std: typing.Optional[float] = None # edge projection init std (None: PyTorch's)
     lpe_k: int = 4 # Laplacian eigenvectors per node
     dropout: float = 0.1
     chunk: int = 64 # time steps per chunk of the PyTorch scans
-    allow_fallback: bool = False # train on CUDA with the PyTorch path when mamba-ssm's kernels are missing (10-16x slower)
-    activation_checkpoint: str = "off" # recompute in backward: off, node (node-stream BiMamba blocks), blocks (every BiMamba, TCN and graph block)
+    allow_fallback: bool = False # CUDA training on the PyTorch path, no mamba-ssm (10-16x slower)
+    activation_checkpoint: str = "off" # recompute in backward: off, node or blocks (see above)
     def __post_init__(self):
-        if self.preset not in MODEL_PRESETS: raise ValueError(f"unknown model preset '{self.preset}' (known: {', '.join(MODEL_PRESETS)})")
+        if self.preset not in MODEL_PRESETS:
+            raise ValueError(
+                f"unknown model preset '{self.preset}' (known: {', '.join(MODEL_PRESETS)})")
         for k in ("node_layer", "edge_layer"):
-            if getattr(self, k) not in ("mamba1", "mamba2"): raise ValueError(f"model.{k} must be mamba1 or mamba2, got {getattr(self, k)!r}")
-        if self.graph_layer not in ("mlp", "ssg"): raise ValueError(f"model.graph_layer must be mlp or ssg, got {self.graph_layer!r}")
-        if self.lpe_k > self.n_channels - 1: raise ValueError(f"model.lpe_k={self.lpe_k}: a {self.n_channels}-node graph has {self.n_channels - 1} non-trivial eigenvectors")
+            if getattr(self, k) not in ("mamba1", "mamba2"):
+                raise ValueError(f"model.{k} must be mamba1 or mamba2, got {getattr(self, k)!r}")
+        if self.graph_layer not in ("mlp", "ssg"):
+            raise ValueError(f"model.graph_layer must be mlp or ssg, got {self.graph_layer!r}")
+        if self.lpe_k > self.n_channels - 1:
+            raise ValueError(f"model.lpe_k={self.lpe_k}: a {self.n_channels}-node graph has "
+                             f"{self.n_channels - 1} non-trivial eigenvectors")
         self._check_mamba_sizes()
     def _check_mamba_sizes(self):
-        "Sizes mamba-ssm's kernels and `Mamba2` accept, each error naming its config key (checked at load, before any data work)."
+        """Sizes mamba-ssm's kernels and `Mamba2` accept, each error naming its config key (checked
+        at load, before any data work)."""
         for k in ("d_model", "d_edge", "expand", "headdim", "edge_headdim", "chunk"):
-            if getattr(self, k) < 1: raise ValueError(f"config key 'model.{k}': must be >= 1, got {getattr(self, k)}")
-        if not 2 <= self.d_conv <= 4: raise ValueError(f"config key 'model.d_conv': mamba-ssm's kernels accept 2..4, got {self.d_conv}")
-        for layer, width, hd in (("node_layer", "d_model", "headdim"), ("edge_layer", "d_edge", "edge_headdim")):
+            if getattr(self, k) < 1:
+                raise ValueError(f"config key 'model.{k}': must be >= 1, got {getattr(self, k)}")
+        if not 2 <= self.d_conv <= 4:
+            raise ValueError(
+                f"config key 'model.d_conv': mamba-ssm's kernels accept 2..4, got {self.d_conv}")
+        for layer, width, hd in (("node_layer", "d_model", "headdim"),
+                                 ("edge_layer", "d_edge", "edge_headdim")):
             inner = self.expand * getattr(self, width)
-            if getattr(self, layer) == "mamba2" and inner % getattr(self, hd):  # heads of hd channels (one group of heads)
-                raise ValueError(f"config key 'model.{hd}': Mamba-2 cuts expand * {width} = {self.expand} * {getattr(self, width)} = "
-                                 f"{inner} channels into heads of {hd} = {getattr(self, hd)}, which does not divide {inner}")
+            # heads of hd channels (one group of heads)
+            if getattr(self, layer) == "mamba2" and inner % getattr(self, hd):
+                raise ValueError(f"config key 'model.{hd}': Mamba-2 cuts expand * {width} = "
+                                 f"{self.expand} * {getattr(self, width)} = {inner} channels "
+                                 f"into heads of {hd} = {getattr(self, hd)}, which does not "
+                                 f"divide {inner}")
         if "mamba2" in (self.node_layer, self.edge_layer) and self.chunk & (self.chunk - 1):
-            raise ValueError(f"config key 'model.chunk': Mamba-2's Triton kernels (mamba_chunk_scan_combined) take power-of-two "
-                             f"chunk sizes, got {self.chunk}")
+            raise ValueError("config key 'model.chunk': Mamba-2's Triton kernels "
+                             "(mamba_chunk_scan_combined) take power-of-two chunk sizes, "
+                             f"got {self.chunk}")
     @classmethod
     def from_preset(cls, preset:str="small", **overrides) -> ModelConfig:
-        "The sizes of `preset`, then `overrides` on top (an unknown preset is refused by `__post_init__`)."
+        """The sizes of `preset`, then `overrides` on top (an unknown preset is refused by
+        `__post_init__`)."""
         return cls(**MODEL_PRESETS.get(preset, {}) | overrides, preset=preset)
 
 MODEL_PRESETS = {
     "small": {}, # the CPU demo and tests: the defaults above
-    "v3": dict(d_model=64, d_edge=16, d_state=16, edge_d_state=8, node_layer="mamba2", edge_layer="mamba2", headdim=8,
-               edge_headdim=4, encoder_layers=4, n_node_layers=6, n_edge_layers=2, n_graph_layers=2, graph_layer="ssg",
-               ssg_alpha=0.05, ssg_k=2, graph_topk=3, graph_threshold=0.1, edge_clamp=3.0, edge_init_std=0.02, lpe_k=16,
+    "v3": dict(d_model=64, d_edge=16, d_state=16, edge_d_state=8, node_layer="mamba2",
+               edge_layer="mamba2", headdim=8, edge_headdim=4, encoder_layers=4, n_node_layers=6,
+               n_edge_layers=2, n_graph_layers=2, graph_layer="ssg", ssg_alpha=0.05, ssg_k=2,
+               graph_topk=3, graph_threshold=0.1, edge_clamp=3.0, edge_init_std=0.02, lpe_k=16,
                activation_checkpoint="blocks"),
 }
 
@@ -494,9 +595,12 @@ class BiMamba(nn.Module):
     def __init__(self, d:int, c:ModelConfig, edge:bool=False):
         super().__init__()
         kind, d_state = (c.edge_layer, c.edge_d_state) if edge else (c.node_layer, c.d_state)
-        make = (lambda: Mamba(d, d_state=d_state, d_conv=c.d_conv, expand=c.expand, chunk=c.chunk)) if kind == "mamba1" else \
-               (lambda: Mamba2(d, d_state=d_state, d_conv=c.d_conv, expand=c.expand, headdim=c.edge_headdim if edge else c.headdim, chunk_size=c.chunk))
-        self.norm, self.fwd, self.bwd, self.drop = nn.LayerNorm(d), make(), make(), nn.Dropout(c.dropout)
+        make = (lambda: Mamba(d, d_state=d_state, d_conv=c.d_conv, expand=c.expand,
+                              chunk=c.chunk)) if kind == "mamba1" else \
+               (lambda: Mamba2(d, d_state=d_state, d_conv=c.d_conv, expand=c.expand,
+                               headdim=c.edge_headdim if edge else c.headdim, chunk_size=c.chunk))
+        self.norm, self.fwd, self.bwd = nn.LayerNorm(d), make(), make()
+        self.drop = nn.Dropout(c.dropout)
     def forward(self, x):
         h = self.norm(x)
         return x + self.drop(self.fwd(h) + self.bwd(h.flip(1)).flip(1))
@@ -506,32 +610,39 @@ class GraphLayer(nn.Module):
     "Dense graph convolution over electrodes: `x + MLP(norm(adj @ x))`, batched over (batch, time)."
     def __init__(self, d:int, dropout:float):
         super().__init__()
-        self.norm, self.mlp = nn.LayerNorm(d), nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Dropout(dropout), nn.Linear(2 * d, d))
+        self.norm, self.mlp = nn.LayerNorm(d), nn.Sequential(
+            nn.Linear(d, 2 * d), nn.GELU(), nn.Dropout(dropout), nn.Linear(2 * d, d))
     def forward(self, x, adj): return x + self.mlp(self.norm(adj @ x))
 
 class SSGLayer(nn.Module):
-    "SSGConv-style propagation: `x + W(mean_k((1 - alpha) adj^k h + alpha h))` with `h = norm(x)`, k = 1..K, batched."
+    """SSGConv-style propagation: `x + W(mean_k((1 - alpha) adj^k h + alpha h))` with `h = norm(x)`,
+    k = 1..K, batched."""
     def __init__(self, d:int, alpha:float, K:int, dropout:float):
         super().__init__()
-        self.norm, self.lin, self.drop, self.alpha, self.K = nn.LayerNorm(d), nn.Linear(d, d), nn.Dropout(dropout), alpha, K
+        self.norm, self.lin, self.drop = nn.LayerNorm(d), nn.Linear(d, d), nn.Dropout(dropout)
+        self.alpha, self.K = alpha, K
     def forward(self, x, adj):
         h = self.norm(x); p, acc = h, 0
         for _ in range(self.K): p = adj @ p; acc = acc + (1 - self.alpha) * p + self.alpha * h
         return x + self.drop(self.lin(acc / self.K))
 
 class TemporalBlock(nn.Module):
-    "Dilated residual convolution (TCN block) over one electrode's sequence: `x + conv(GELU(conv(norm(x))))`."
+    """Dilated residual convolution (TCN block) over one electrode's sequence:
+    `x + conv(GELU(conv(norm(x))))`."""
     def __init__(self, d:int, dilation:int, dropout:float, k:int=3):
         super().__init__()
         self.norm = nn.LayerNorm(d)
-        self.conv1, self.conv2 = nn.Conv1d(d, d, k, padding=dilation * (k // 2), dilation=dilation), nn.Conv1d(d, d, 1)
+        self.conv1 = nn.Conv1d(d, d, k, padding=dilation * (k // 2), dilation=dilation)
+        self.conv2 = nn.Conv1d(d, d, 1)
         self.drop = nn.Dropout(dropout)
     def forward(self, x): # (B, L, d)
-        return x + self.drop(self.conv2(F.gelu(self.conv1(self.norm(x).transpose(1, 2)))).transpose(1, 2))
+        return x + self.drop(
+            self.conv2(F.gelu(self.conv1(self.norm(x).transpose(1, 2)))).transpose(1, 2))
 
 def laplacian_pe(adj:torch.Tensor, # (..., n, n) symmetric-normalised adjacency with self loops
                  k:int) -> torch.Tensor:
-    "Absolute values of the `k` eigenvectors after the first of the normalised Laplacian, (..., n, k), no gradient."
+    """Absolute values of the `k` eigenvectors after the first of the normalised Laplacian,
+    (..., n, k), no gradient."""
     with torch.no_grad(), torch.autocast(adj.device.type, enabled=False):
         lap = torch.eye(adj.shape[-1], device=adj.device) - adj.float()
         return torch.linalg.eigh(lap)[1][..., 1:k + 1].abs()
@@ -549,35 +660,47 @@ class DualStreamMamba(nn.Module):
         s1 = 4 if c.encoder_stride % 4 == 0 and c.encoder_stride > 4 else 1
         self.encoder = nn.Sequential(
             nn.Conv1d(1, d // 2, 2 * s1 + 1, stride=s1, padding=s1), nn.GELU(),
-            nn.Conv1d(d // 2, d, 2 * (c.encoder_stride // s1) + 1, stride=c.encoder_stride // s1, padding=c.encoder_stride // s1))
+            nn.Conv1d(d // 2, d, 2 * (c.encoder_stride // s1) + 1, stride=c.encoder_stride // s1,
+                      padding=c.encoder_stride // s1))
         self.enc_norm = nn.LayerNorm(d)
-        self.tcn = nn.ModuleList(TemporalBlock(d, 2 ** k, c.dropout) for k in range(c.encoder_layers))
+        self.tcn = nn.ModuleList(TemporalBlock(d, 2 ** k, c.dropout)
+                                 for k in range(c.encoder_layers))
         self.node_layers = nn.ModuleList(BiMamba(d, c) for _ in range(c.n_node_layers))
         self.register_buffer("pairs", pair_index(c.n_channels), persistent=False)
         self.edge_in = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, c.d_edge))
-        self.edge_layers = nn.ModuleList(BiMamba(c.d_edge, c, edge=True) for _ in range(c.n_edge_layers))
+        self.edge_layers = nn.ModuleList(BiMamba(c.d_edge, c, edge=True)
+                                         for _ in range(c.n_edge_layers))
         self.edge_out = nn.Sequential(nn.LayerNorm(c.d_edge), nn.Linear(c.d_edge, 1))
-        if c.edge_init_std is not None: nn.init.normal_(self.edge_out[1].weight, std=c.edge_init_std); nn.init.zeros_(self.edge_out[1].bias)
+        if c.edge_init_std is not None:
+            nn.init.normal_(self.edge_out[1].weight, std=c.edge_init_std)
+            nn.init.zeros_(self.edge_out[1].bias)
         self.lpe = nn.Linear(c.lpe_k, d)
-        self.graph_layers = nn.ModuleList((SSGLayer(d, c.ssg_alpha, c.ssg_k, c.dropout) if c.graph_layer == "ssg" else GraphLayer(d, c.dropout))
+        self.graph_layers = nn.ModuleList((SSGLayer(d, c.ssg_alpha, c.ssg_k, c.dropout)
+                                           if c.graph_layer == "ssg" else GraphLayer(d, c.dropout))
                                           for _ in range(c.n_graph_layers))
         self.head = nn.Sequential(nn.LayerNorm(2 * d), nn.Linear(2 * d, 1))
-        recompute = {"off": [], "node": [*self.node_layers], "blocks": [*self.tcn, *self.node_layers, *self.edge_layers, *self.graph_layers]}
+        recompute = {"off": [], "node": [*self.node_layers], "blocks": [
+            *self.tcn, *self.node_layers, *self.edge_layers, *self.graph_layers]}
         if c.activation_checkpoint not in recompute:
-            raise ValueError(f"model.activation_checkpoint must be one of {', '.join(recompute)}, got {c.activation_checkpoint!r}")
+            raise ValueError(f"model.activation_checkpoint must be one of {', '.join(recompute)}, "
+                             f"got {c.activation_checkpoint!r}")
         for block in recompute[c.activation_checkpoint]: block.recompute = True
 
     @staticmethod
     def _block(layer, *x):
-        "`layer(*x)`; with autograd on, a block marked `recompute` keeps only its inputs and is rerun in the backward pass."
-        if getattr(layer, "recompute", False) and torch.is_grad_enabled(): return checkpoint(layer, *x, use_reentrant=False)
+        """`layer(*x)`; with autograd on, a block marked `recompute` keeps only its inputs and is
+        rerun in the backward pass."""
+        if getattr(layer, "recompute", False) and torch.is_grad_enabled():
+            return checkpoint(layer, *x, use_reentrant=False)
         return layer(*x)
 
     def adjacency(self, h):
-        "Dynamic normalised adjacency (B, Te, 19, 19) from node features h (B, 19, L, d) via the edge stream."
+        """Dynamic normalised adjacency (B, Te, 19, 19) from node features h (B, 19, L, d) via the
+        edge stream."""
         B, n, L, d = h.shape
         p = self.c.edge_pool
-        hp = F.avg_pool1d(h.reshape(B * n, L, d).transpose(1, 2), p, p, ceil_mode=True).transpose(1, 2).reshape(B, n, -1, d)
+        hp = F.avg_pool1d(h.reshape(B * n, L, d).transpose(1, 2), p, p,
+                          ceil_mode=True).transpose(1, 2).reshape(B, n, -1, d)
         i, j = self.pairs
         q = self.edge_in(hp)                                         # (B, n, Te, d_edge)
         e = q[:, i] * q[:, j]                                        # (B, P, Te, d_edge)
@@ -591,9 +714,11 @@ class DualStreamMamba(nn.Module):
         adj[:, :, i, j] = w.transpose(1, 2); adj = adj + adj.transpose(-1, -2)
         keep = adj > self.c.graph_threshold
         if self.c.graph_topk:  # each electrode's strongest edges, kept in both directions
-            top = torch.zeros_like(keep).scatter_(-1, adj.topk(min(self.c.graph_topk, n - 1), dim=-1).indices, True)
+            idx = adj.topk(min(self.c.graph_topk, n - 1), dim=-1).indices
+            top = torch.zeros_like(keep).scatter_(-1, idx, True)
             keep &= top | top.transpose(-1, -2)
-        adj = adj * keep + torch.eye(n, device=h.device)  # self loops: an electrode left without edges keeps itself
+        # self loops: an electrode left without edges keeps itself
+        adj = adj * keep + torch.eye(n, device=h.device)
         dinv = adj.sum(-1).rsqrt()
         return dinv[..., :, None] * adj * dinv[..., None, :]
 
@@ -606,11 +731,13 @@ class DualStreamMamba(nn.Module):
         h = h.reshape(B, n, L, d)
         adj = self.adjacency(h)                                          # (B, Te, n, n)
         adj_t = adj.repeat_interleave(self.c.edge_pool, dim=1)[:, :L]    # edge steps -> node steps
-        g = h.transpose(1, 2) + self.lpe(laplacian_pe(adj, self.c.lpe_k)).repeat_interleave(self.c.edge_pool, dim=1)[:, :L].to(h.dtype)
+        pe = self.lpe(laplacian_pe(adj, self.c.lpe_k))
+        g = h.transpose(1, 2) + pe.repeat_interleave(self.c.edge_pool, dim=1)[:, :L].to(h.dtype)
         adj_t = adj_t.to(g.dtype)
-        for layer in self.graph_layers: g = self._block(layer, g, adj_t)               # (B, L, n, d)
+        for layer in self.graph_layers: g = self._block(layer, g, adj_t)  # (B, L, n, d)
         logits = self.head(torch.cat([g.mean(2), g.amax(2)], -1)).squeeze(-1)   # (B, L)
-        return F.interpolate(logits[:, None].float(), size=T, mode="linear", align_corners=False)[:, 0]
+        return F.interpolate(logits[:, None].float(), size=T, mode="linear",
+                             align_corners=False)[:, 0]
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #d19891ea
 def param_table(model:nn.Module, depth:int=1) -> str:
@@ -619,7 +746,8 @@ def param_table(model:nn.Module, depth:int=1) -> str:
     for name, p in model.named_parameters():
         key = ".".join(name.split(".")[:depth])
         counts[key] = counts.get(key, 0) + p.numel()
-    rows = ["| module | parameters |", "|---|---:|"] + [f"| {k} | {v:,} |" for k, v in counts.items()]
+    rows = ["| module | parameters |",
+            "|---|---:|"] + [f"| {k} | {v:,} |" for k, v in counts.items()]
     return "\n".join(rows + [f"| **total** | **{sum(counts.values()):,}** |"])
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #21fd349d

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import yaml
-from .edf_cache import log, write_json  # torch-free: the command line imports this module at start
+# torch-free: the command line imports this module at start
+from .edf_cache import log, write_json
 
 # %% auto #0
 __all__ = ['SWEEP_KEYS', 'SWEEP_OWNED', 'RESULT_FILE', 'FAILED_FILE', 'MODAL_GPU_PRICES', 'PRICES_DATE',
@@ -20,7 +21,8 @@ __all__ = ['SWEEP_KEYS', 'SWEEP_OWNED', 'RESULT_FILE', 'FAILED_FILE', 'MODAL_GPU
 
 # %% ../nbs/06_sweep.ipynb #c849d1ae
 def parse_overrides(pairs:list[str]) -> dict:
-    "`KEY=VALUE` pairs (values parsed as YAML) as `load_config` overrides; a malformed pair is an error."
+    """`KEY=VALUE` pairs (values parsed as YAML) as `load_config` overrides;
+    a malformed pair is an error."""
     out = {}
     for p in pairs:
         if "=" not in p: raise ValueError(f"--set {p}: expected KEY=VALUE, e.g. train.epochs=2")
@@ -43,7 +45,8 @@ def _yaml_line(text:str, dotted:str) -> int|None:
 def load_run_config(path:Path|None, # YAML config file; None: the defaults
                     pairs:list[str]=(), # `--set` pairs, applied in order
                    ) -> Config:
-    "The validated config of YAML `path` plus `--set` pairs; errors name the file and line, or the pair."
+    """The validated config of YAML `path` plus `--set` pairs;
+    errors name the file and line, or the pair."""
     from seizure_nb.inference import load_config
     if path is not None:
         if not Path(path).is_file(): raise FileNotFoundError(f"{path}: no such config file")
@@ -120,8 +123,9 @@ def load_sweep(path:Path|str) -> Sweep:
             if not isinstance(o, (dict, list)) and o is not None:
                 raise bad(f"config '{label}': expected a mapping of overrides, got {o!r}")
             configs[str(label)] = parse_overrides(o) if isinstance(o, list) else _flatten(o or {})
-    else: raise bad(f"configs must be a non-empty mapping (label: overrides) or a list of override sets, "
-                    f"got {raw!r}")
+    else:
+        raise bad(f"configs must be a non-empty mapping (label: overrides) or a list of override "
+                  f"sets, got {raw!r}")
     configs = {label: common | o for label, o in configs.items()}
     for label, o in configs.items():
         owned = [k for k in o if k in SWEEP_OWNED]
@@ -146,7 +150,8 @@ class SweepRun:
     seed: int
     overrides: dict # the sweep's overrides of the base config, the run's seed, directory, W&B group
     def status(self, root:Path|str) -> str:
-        "`finished` (result), `failed` (last attempt raised), `interrupted` (`last.pt`, no result), `new`."
+        """`finished` (result), `failed` (last attempt raised), `interrupted` (`last.pt`, no
+        result), `new`."""
         d = Path(root) / self.name
         if (d / RESULT_FILE).exists(): return "finished"
         if (d / FAILED_FILE).exists(): return "failed"
@@ -156,40 +161,48 @@ def sweep_runs(sweep:Sweep, root:Path|str) -> list[SweepRun]:
     "Every (config, seed) run of `sweep`, in file order, seeds inner; run directories under `root`."
     def run(label, o, s):
         name = run_name(label, o, s)
-        own = {"train.seed": s, "log.out_dir": str(Path(root) / name), "log.wandb_group": sweep.name}
+        own = {"train.seed": s, "log.out_dir": str(Path(root) / name),
+               "log.wandb_group": sweep.name}
         return SweepRun(name, label, s, o | own)
     return [run(label, o, s) for label, o in sweep.configs.items() for s in sweep.seeds]
 
 def run_config(run:SweepRun, sweep:Sweep, base:Path|str|None, pairs:list[str]=()) -> Config:
-    "The validated config of one run: `base` (YAML), `pairs` (`--set`), the sweep's overrides, in this order."
+    """The validated config of one run: `base` (YAML), `pairs` (`--set`), the sweep's overrides, in
+    this order."""
     from seizure_nb.inference import load_config
     load_run_config(base, pairs)  # errors of the base and of --set, as `train` reports them
     try: return load_config(base, **(parse_overrides(pairs) | run.overrides))
     except ValueError as e:
-        raise ValueError(f"{sweep.path}: config '{run.label}': {str(e).split(': ', 1)[1]}") from None
+        raise ValueError(
+            f"{sweep.path}: config '{run.label}': {str(e).split(': ', 1)[1]}") from None
 
 def sweep_root(base:Config, sweep:Sweep) -> Path:
     "Where a sweep's run directories go: the base config's `log.out_dir` / the sweep's name."
     return Path(base.log.out_dir) / sweep.name
 
 # %% ../nbs/06_sweep.ipynb #a9dc6e4f
-MODAL_GPU_PRICES = {"T4": 0.5904, "L4": 0.7992, "A10G": None, "A100-80GB": 2.4984, "H100": 3.9492} # USD/h
+# USD/h
+MODAL_GPU_PRICES = {"T4": 0.5904, "L4": 0.7992, "A10G": None, "A100-80GB": 2.4984, "H100": 3.9492}
 PRICES_DATE = "2026-05-07"
-MODAL_SECONDS_PER_EPOCH = 61_616 / 67.6 # the reference's TUSZ epoch (windows) / v3 windows/s on an H200
+# the reference's TUSZ epoch (windows) / v3 windows/s on an H200
+MODAL_SECONDS_PER_EPOCH = 61_616 / 67.6
 
 def gpu_price(gpu:str, price_per_hour:float|None=None) -> float:
-    "USD per hour of `gpu`: `price_per_hour` when given, else the table above; ValueError when unknown."
+    """USD per hour of `gpu`: `price_per_hour` when given, else the table above;
+    ValueError when unknown."""
     if price_per_hour is not None: return price_per_hour
     p = MODAL_GPU_PRICES.get(gpu)
     if p is None:
         known = ", ".join(k for k, v in MODAL_GPU_PRICES.items() if v)
-        raise ValueError(f"no verified price for GPU {gpu!r} (known: {known}): pass --price-per-hour")
+        raise ValueError(
+            f"no verified price for GPU {gpu!r} (known: {known}): pass --price-per-hour")
     return p
 
 def estimate_cost(epochs:list[int], # epochs of each run to do
                   seconds_per_epoch:float|list[float], # one figure, or one per run
                   price_per_hour:float) -> dict:
-    "GPU-hours and USD of training `epochs` (one entry per run) at `seconds_per_epoch`, `price_per_hour`."
+    """GPU-hours and USD of training `epochs` (one entry per run) at `seconds_per_epoch`,
+    `price_per_hour`."""
     spe = np.broadcast_to(np.asarray(seconds_per_epoch, float), (len(epochs),))
     hours = float((np.asarray(epochs) * spe).sum() / 3600)
     return {"runs": len(epochs), "epochs": sum(epochs), "seconds_per_epoch": float(spe.mean()),
@@ -198,8 +211,8 @@ def estimate_cost(epochs:list[int], # epochs of each run to do
 
 def format_cost(c:dict, where:str) -> str:
     "One line: runs x epochs x s/epoch = hours x price = USD."
-    return (f"{c['runs']} runs, {c['epochs']} epochs in all x {c['seconds_per_epoch']:.1f} s/epoch (mean) "
-            f"= {c['hours']:.2f} h "
+    return (f"{c['runs']} runs, {c['epochs']} epochs in all x {c['seconds_per_epoch']:.1f} s/epoch "
+            f"(mean) = {c['hours']:.2f} h "
             f"x ${c['price_per_hour']:.4f}/h ({where}) = ${c['usd']:.2f}")
 
 def confirm(text:str, yes:bool, ask=None) -> bool:
@@ -209,7 +222,8 @@ def confirm(text:str, yes:bool, ask=None) -> bool:
 
 # %% ../nbs/06_sweep.ipynb #b09ed3ff
 def probe_seconds_per_epoch(cfg:Config) -> float:
-    "Seconds of one training epoch of `cfg`: one timed step (fwd, bwd, AdamW) after a warm-up, x steps."
+    """Seconds of one training epoch of `cfg`:
+    one timed step (fwd, bwd, AdamW) after a warm-up, x steps."""
     import torch
     from seizure_nb.manifest import scan_cache, limit_files
     from seizure_nb.sampler import BalancedSeizureDataset
@@ -218,13 +232,17 @@ def probe_seconds_per_epoch(cfg:Config) -> float:
     from seizure_nb.train import focal_loss
     t, d = cfg.train, cfg.data
     device = resolve_device(t.device); precision = resolve_precision(t.precision, device)
-    m = limit_files(scan_cache(d.cache_dir, d.manifest_params, required=("train",))["train"], d.max_files)
+    m = limit_files(scan_cache(d.cache_dir, d.manifest_params, required=("train",))["train"],
+                    d.max_files)
     ds = BalancedSeizureDataset(m, d.cache_dir, d.full_ratio, d.background_ratio, seed=t.seed)
-    x, y = next(iter(torch.utils.data.DataLoader(ds, batch_size=t.batch_size, generator=torch.Generator())))
+    x, y = next(iter(torch.utils.data.DataLoader(ds, batch_size=t.batch_size,
+                                                 generator=torch.Generator())))
     torch.manual_seed(t.seed)
-    model = DualStreamMamba(cfg.model).to(device); opt = torch.optim.AdamW(model.parameters(), lr=t.lr)
+    model = DualStreamMamba(cfg.model).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=t.lr)
     def step():
-        with autocast(device, precision): loss = focal_loss(model(x.to(device)), y.to(device), t.focal_gamma)
+        with autocast(device, precision):
+            loss = focal_loss(model(x.to(device)), y.to(device), t.focal_gamma)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         if device.type == "cuda": torch.cuda.synchronize()
     step(); t0 = time.perf_counter(); step()
@@ -239,9 +257,11 @@ METRICS = {**{f"sens_at_{t}fa": f"OVERLAP sensitivity at {t} FA/24h" for t in FA
            "auroc": "AUROC (1 s)"}
 
 def headline(m:dict) -> dict:
-    "The sweep's figures of one metrics dict (model, or `m['baseline']`); None: a point not reached on dev."
+    """The sweep's figures of one metrics dict (model, or `m['baseline']`);
+    None: a point not reached on dev."""
     ops = m["operating_points"]
-    ops = ops.get("points", ops)  # the model's dict has the dev curve too, the baseline's only the points
+    # the model's dict has the dev curve too, the baseline's only the points
+    ops = ops.get("points", ops)
     num = lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
     sens = {f"sens_at_{t}fa": num(ops[t]["sensitivity"]) if ops.get(t) else None for t in FA_POINTS}
     return sens | {"taes_sensitivity": num(m["taes"]["sensitivity"]),
@@ -251,7 +271,8 @@ def run_one(cfg:Config, # the run's validated config (`run_config`)
             label:str, seed:int, device:str="cpu", # device of the evaluation
             deadline:float|None=None, # wall-clock time to checkpoint and stop by (Modal's 24 h)
            ) -> dict:
-    "Train (or resume) and evaluate one run; its result (also in `RESULT_FILE`) or `status: interrupted`."
+    """Train (or resume) and evaluate one run;
+    its result (also in `RESULT_FILE`) or `status: interrupted`."""
     from seizure_nb.train import train
     from seizure_nb.eval import evaluate_checkpoint
     run_dir = Path(cfg.log.out_dir)
@@ -264,8 +285,9 @@ def run_one(cfg:Config, # the run's validated config (`run_config`)
     if not (run_dir / "best.pt").exists():
         raise RuntimeError(f"{run_dir}: training finished without best.pt "
                            f"({s['select_metric']} was never a number on dev)")
+    # the simple baseline: the strong one is refitted per call
     m = evaluate_checkpoint(run_dir / "best.pt", "eval", run_dir / "eval", device=device,
-                            baseline=("baseline",))  # the simple baseline: the strong one is refitted per call
+                            baseline=("baseline",))
     result = base | {"status": "finished", "train": s, "train_seconds": seconds,
                      "split": m["split"], "model": headline(m), "baseline": headline(m["baseline"])}
     write_json(run_dir / RESULT_FILE, result)
@@ -275,7 +297,8 @@ def run_one(cfg:Config, # the run's validated config (`run_config`)
 def record_failure(run_dir:Path|str, label:str, seed:int, error:BaseException) -> dict:
     "Write `FAILED_FILE` (error and traceback) in `run_dir`; the failure record."
     run_dir = Path(run_dir)
-    rec = {"name": run_dir.name, "label": label, "seed": seed, "run_dir": str(run_dir), "status": "failed",
+    rec = {"name": run_dir.name, "label": label, "seed": seed, "run_dir": str(run_dir),
+           "status": "failed",
            "error": f"{type(error).__name__}: {error}",
            "traceback": "".join(traceback.format_exception(error))}
     write_json(run_dir / FAILED_FILE, rec)
@@ -292,7 +315,8 @@ def run_local(runs:list[SweepRun], configs:list[Config], device:str="cpu") -> li
 
 # %% ../nbs/06_sweep.ipynb #a92b6160
 def t_interval(values:list, level:float=0.95) -> dict:
-    "Mean and Student-t `level` interval of the non-missing `values`: `n`, `mean`, `lo`, `hi` (or None)."
+    """Mean and Student-t `level` interval of the non-missing `values`:
+    `n`, `mean`, `lo`, `hi` (or None)."""
     from scipy.stats import t
     v = np.array([x for x in values if x is not None and not math.isnan(x)], float)
     if len(v) == 0: return {"n": 0, "mean": None, "lo": None, "hi": None}
@@ -302,7 +326,8 @@ def t_interval(values:list, level:float=0.95) -> dict:
     return {"n": len(v), "mean": mean, "lo": mean - h, "hi": mean + h}
 
 def collect(root:Path|str) -> dict:
-    "Every run result and failure under `root`; per config label and metric, model's and baseline's `t_interval`."
+    """Every run result and failure under `root`;
+    per config label and metric, model's and baseline's `t_interval`."""
     root = Path(root)
     done = [json.loads(p.read_text()) for p in sorted(root.glob(f"*/{RESULT_FILE}"))]
     failed = [json.loads(p.read_text()) for p in sorted(root.glob(f"*/{FAILED_FILE}"))
@@ -310,17 +335,20 @@ def collect(root:Path|str) -> dict:
     def summary(lab):
         rs = [r for r in done if r["label"] == lab]
         return {"seeds": sorted(r["seed"] for r in rs),
-                **{who: {k: t_interval([r[who][k] for r in rs]) for k in METRICS} for who in ("model", "baseline")}}
+                **{who: {k: t_interval([r[who][k] for r in rs]) for k in METRICS}
+                   for who in ("model", "baseline")}}
     table = {lab: summary(lab) for lab in dict.fromkeys(r["label"] for r in done)}
     return {"root": str(root), "configs": table, "runs": done, "failed": failed}
 
 # %% ../nbs/06_sweep.ipynb #625199df
 def _ci(i:dict) -> str:
     if i["mean"] is None: return "n/a"
-    return f"{i['mean']:.3f}" + (" (1 seed)" if i["lo"] is None else f" [{i['lo']:.3f}, {i['hi']:.3f}]")
+    return f"{i['mean']:.3f}" + (" (1 seed)" if i["lo"] is None
+                                 else f" [{i['lo']:.3f}, {i['hi']:.3f}]")
 
 def sweep_markdown(c:dict, name:str) -> str:
-    "The collected sweep as markdown: a row per config and figure, model beside baseline; the failures."
+    """The collected sweep as markdown: a row per config and figure, model beside baseline;
+    the failures."""
     rows = [f"| {lab} | {len(t['seeds'])} | {METRICS[k]} | {_ci(t['model'][k])} | "
             f"{_ci(t['baseline'][k])} |"
             for lab, t in c["configs"].items() for k in METRICS]
@@ -328,11 +356,16 @@ def sweep_markdown(c:dict, name:str) -> str:
     split = c["runs"][0]["split"] if c["runs"] else "eval"
     text = f"""# Sweep {name}
 
-{len(c['runs'])} finished runs, {len(c['failed'])} failed, in `{c['root']}`. Split reported: **{split}**;
-post-processing and every operating point's threshold were chosen on dev and applied unchanged (nothing
-tuned on {split}). Sensitivities are NEDC v6.0.0 OVERLAP (TAES for its row) pooled over recordings; false
-alarms per 24 h of recording; SzCORE F1 pooled; AUROC of per-second probabilities. Each cell: mean over
-seeds [95% Student-t interval across seeds, not clipped to [0, 1]]; n/a: no seed reached the operating
+{len(c['runs'])} finished runs, {len(c['failed'])} failed, in `{c['root']}`. Split reported: \
+**{split}**;
+post-processing and every operating point's threshold were chosen on dev and applied unchanged \
+(nothing
+tuned on {split}). Sensitivities are NEDC v6.0.0 OVERLAP (TAES for its row) pooled over \
+recordings; false
+alarms per 24 h of recording; SzCORE F1 pooled; AUROC of per-second probabilities. Each cell: \
+mean over
+seeds [95% Student-t interval across seeds, not clipped to [0, 1]]; n/a: no seed reached the \
+operating
 point on dev. The baseline (line length + band power, `05_eval`) is evaluated with each run.
 
 | config | seeds | figure | model | baseline |
@@ -345,7 +378,8 @@ point on dev. The baseline (line length + band power, `05_eval`) is evaluated wi
     return text + "\n![sweep](sweep.png)\n"
 
 def plot_sweep(c:dict, fig=None):
-    "A panel per figure: each seed (dots), mean and interval, per config; model blue, baseline grey."
+    """A panel per figure: each seed (dots), mean and interval, per config;
+    model blue, baseline grey."""
     from matplotlib.figure import Figure
     fig = fig or Figure(figsize=(14, 6))
     axs = fig.subplots(2, 4).ravel()
@@ -365,12 +399,14 @@ def plot_sweep(c:dict, fig=None):
         ax.set_xlim(-0.5, len(labels) - 0.5); ax.set_ylim(-0.02, 1.02); ax.grid(alpha=.3)
     axs[0].legend(fontsize=7, loc="lower right")
     axs[-1].axis("off")
-    axs[-1].text(0, 0.5, "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds", fontsize=8)
+    axs[-1].text(0, 0.5,
+                 "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds", fontsize=8)
     fig.tight_layout()
     return fig
 
 def write_sweep(root:Path|str, name:str) -> dict:
-    "Collect the sweep under `root`, write `sweep.json`, `sweep.md`, `sweep.png` there; the collected dict."
+    """Collect the sweep under `root`, write `sweep.json`, `sweep.md`, `sweep.png` there;
+    the collected dict."""
     root = Path(root); c = collect(root)
     write_json(root / "sweep.json", c)
     (root / "sweep.md").write_text(sweep_markdown(c, name))
@@ -380,12 +416,13 @@ def write_sweep(root:Path|str, name:str) -> dict:
 # %% ../nbs/06_sweep.ipynb #0cf66635
 def sweep_main(config:Path|str, # base training config (YAML)
                sweep_file:Path|str, # the sweep file
-               pairs:list[str]=(), # `--set` overrides of the base config for every run (not in run names)
+               pairs:list[str]=(), # `--set` base-config overrides for every run (not in run names)
                yes:bool=False, # launch without asking
                seconds_per_epoch:float|None=None, # instead of the probe
                price_per_hour:float=0.0, # USD per hour of this machine (0: your own)
                ask=None) -> int: # the confirmation's question (default: `input`)
-    "Plan, estimate, confirm, run, collect; 0: all finished, 1: a run failed or stopped, 3: not launched."
+    """Plan, estimate, confirm, run, collect;
+    0: all finished, 1: a run failed or stopped, 3: not launched."""
     sweep = load_sweep(sweep_file)
     root = sweep_root(load_run_config(config, pairs), sweep)
     runs = sweep_runs(sweep, root)
@@ -396,9 +433,10 @@ def sweep_main(config:Path|str, # base training config (YAML)
     if todo:
         spe = {}
         for r, c in todo: spe.setdefault(r.label, seconds_per_epoch or probe_seconds_per_epoch(c))
-        c = estimate_cost([c.train.epochs for _, c in todo], [spe[r.label] for r, _ in todo], price_per_hour)
-        where = "seconds per epoch " + ("measured by a one-step probe per config" if seconds_per_epoch is None
-                                        else "given")
+        c = estimate_cost([c.train.epochs for _, c in todo], [spe[r.label] for r, _ in todo],
+                          price_per_hour)
+        where = "seconds per epoch " + ("measured by a one-step probe per config"
+                                        if seconds_per_epoch is None else "given")
         if not confirm(f"sweep {sweep.name}: {format_cost(c, where)}", yes, ask):
             print("not launched"); return 3
         out = run_local(*zip(*todo))

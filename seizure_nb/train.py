@@ -14,16 +14,17 @@ from .edf_cache import atomic_write, log, progress
 from .manifest import scan_cache, check_gate, limit_files, build_manifest, cache_corpus
 from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
 from .model import DualStreamMamba, mamba_backend
-from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, auroc, resolve_device,
-                                  resolve_precision, autocast, predict_windows, traces_from_windows, score_recordings, fa_curve,
-                                  best_at_fa)
+from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, auroc,
+                                  resolve_device, resolve_precision, autocast, predict_windows,
+                                  traces_from_windows, score_recordings, fa_curve, best_at_fa)
 
 # %% auto #0
 __all__ = ['RESUME_SAFE', 'focal_loss', 'param_groups', 'warmup_cosine', 'check_backends', 'config_changes', 'train']
 
 # %% ../nbs/04_train_modal.ipynb #801e3a19
 def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> torch.Tensor:
-    "Sigmoid focal loss (no class weight), BCE scaled by `(1 - p_t) ** gamma`, averaged over samples not labelled `PAD_LABEL`."
+    """Sigmoid focal loss (no class weight), BCE scaled by `(1 - p_t) ** gamma`, averaged over
+    samples not labelled `PAD_LABEL`."""
     logits, targets = logits.float(), targets.float()
     valid = (targets != PAD_LABEL).float()
     bce = F.binary_cross_entropy_with_logits(logits, targets.clamp(min=0), reduction="none")
@@ -31,12 +32,14 @@ def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> to
     return ((1 - p_t) ** gamma * bce * valid).sum() / valid.sum().clamp(min=1)
 
 def param_groups(model:torch.nn.Module, weight_decay:float) -> list[dict]:
-    "AdamW groups: weight decay on matrices and kernels only, none on norms, biases, `A_log` and `D`."
+    """AdamW groups: weight decay on matrices and kernels only, none on norms, biases, `A_log` and
+    `D`."""
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         if not p.requires_grad: continue
         (no_decay if p.ndim < 2 or name.endswith(("A_log", ".D")) else decay).append(p)
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return [{"params": decay, "weight_decay": weight_decay},
+            {"params": no_decay, "weight_decay": 0.0}]
 
 def warmup_cosine(step:int, warmup:int, total:int) -> float:
     "LR multiplier: linear warm-up over `warmup` steps, then cosine decay to 0 at `total`."
@@ -45,7 +48,8 @@ def warmup_cosine(step:int, warmup:int, total:int) -> float:
 
 # %% ../nbs/04_train_modal.ipynb #0492f176
 def _loggers(cfg:Config, run_dir:Path, step:int=0):
-    "TensorBoard writer (dropping events after `step`, redone on resume) and W&B run, each None when unavailable."
+    """TensorBoard writer (dropping events after `step`, redone on resume) and W&B run, each None
+    when unavailable."""
     tb = wb = None
     if cfg.log.tensorboard:
         try:
@@ -57,13 +61,15 @@ def _loggers(cfg:Config, run_dir:Path, step:int=0):
     if mode != "disabled":
         try:
             import wandb
-            wb = wandb.init(project=cfg.log.wandb_project, entity=cfg.log.wandb_entity, group=cfg.log.wandb_group, dir=str(run_dir), mode=mode, config=config_dict(cfg),
-                            settings=wandb.Settings(init_timeout=60))
+            wb = wandb.init(project=cfg.log.wandb_project, entity=cfg.log.wandb_entity,
+                            group=cfg.log.wandb_group, dir=str(run_dir), mode=mode,
+                            config=config_dict(cfg), settings=wandb.Settings(init_timeout=60))
         except Exception as e: log("TRAIN", f"W&B disabled: {type(e).__name__}: {e}")
     return tb, wb
 
 def _record(run_dir:Path, tb, wb, step:int, scalars:dict):
-    with open(run_dir / "metrics.jsonl", "a") as f: f.write(json.dumps({"step": step, **scalars}) + "\n")
+    with open(run_dir / "metrics.jsonl", "a") as f:
+        f.write(json.dumps({"step": step, **scalars}) + "\n")
     if tb:
         for k, v in scalars.items(): tb.add_scalar(k, v, step)
     if wb: wb.log(scalars, step=step)
@@ -83,18 +89,26 @@ def _make_scaler(precision:str, device:torch.device):
     if hasattr(torch.amp, "GradScaler"): return torch.amp.GradScaler(device.type, enabled=enabled)
     return torch.cuda.amp.GradScaler(enabled=enabled)  # torch < 2.3
 
-RESUME_SAFE = ("data.data_dir", "data.cache_dir", "train.num_workers", "train.device", "train.max_steps",
-               "train.checkpoint_every", "model.allow_fallback", "model.activation_checkpoint", "log.") # config keys (or prefixes) that may change on resume
-
+# %% ../nbs/04_train_modal.ipynb #ca930263
 def check_backends(cfg:Config, device:torch.device) -> str:
-    "One line naming the device and each Mamba layer type's backend and why; raises on CUDA without kernels unless `model.allow_fallback`."
+    """One line naming the device and each Mamba layer type's backend and why;
+    raises on CUDA without kernels unless `model.allow_fallback`."""
     kinds = {"node": cfg.model.node_layer, "edge": cfg.model.edge_layer}
     found = {s: (k, *mamba_backend(device, k)) for s, k in kinds.items()}
     if device.type == "cuda" and not cfg.model.allow_fallback:
         slow = [f"{s} stream {k}: {why}" for s, (k, b, why) in found.items() if b != "mamba_ssm"]
-        if slow: raise RuntimeError("[TRAIN] CUDA without mamba-ssm kernels would train on the PyTorch path, 10-16x slower ("
-                                    + "; ".join(slow) + "); install mamba-ssm, or set model.allow_fallback: true to accept it")
-    return f"device {device}; " + "; ".join(f"{s} stream {k}: {b} ({why})" for s, (k, b, why) in found.items())
+        if slow:
+            raise RuntimeError("[TRAIN] CUDA without mamba-ssm kernels would train on the PyTorch "
+                               "path, 10-16x slower (" + "; ".join(slow) + "); install mamba-ssm, "
+                               "or set model.allow_fallback: true to accept it")
+    return f"device {device}; " + "; ".join(f"{s} stream {k}: {b} ({why})"
+                                            for s, (k, b, why) in found.items())
+
+# %% ../nbs/04_train_modal.ipynb #e0c71ac7
+# config keys (or prefixes) that may change on resume
+RESUME_SAFE = ("data.data_dir", "data.cache_dir", "train.num_workers", "train.device",
+               "train.max_steps", "train.checkpoint_every", "model.allow_fallback",
+               "model.activation_checkpoint", "log.")
 
 def config_changes(old:dict, new:dict, prefix:str="") -> dict[str, tuple]:
     "`{dotted key: (old, new)}` for every value that differs between two config dicts."
@@ -106,17 +120,24 @@ def config_changes(old:dict, new:dict, prefix:str="") -> dict[str, tuple]:
     return out
 
 def _check_resume(ck:dict, cfg:Config, data_hash:str, path:Path):
-    "Raise unless the checkpoint at `path` was made on the same data and config (up to `RESUME_SAFE`)."
+    """Raise unless the checkpoint at `path` was made on the same data and config (up to
+    `RESUME_SAFE`)."""
     if ck["data_hash"] != data_hash:
-        raise RuntimeError(f"{path}: trained on data {ck['data_hash']}, the manifests now give {data_hash}; "
-                           "resuming would mix datasets (start a new out_dir or rebuild the same cache)")
+        raise RuntimeError(f"{path}: trained on data {ck['data_hash']}, the manifests now give "
+                           f"{data_hash}; resuming would mix datasets (start a new out_dir or "
+                           "rebuild the same cache)")
     safe = lambda k: any(k == s or (s.endswith(".") and k.startswith(s)) for s in RESUME_SAFE)
     bad = {k: v for k, v in config_changes(ck["config"], config_dict(cfg)).items() if not safe(k)}
-    if bad: raise RuntimeError(f"{path}: the checkpoint's config differs in " + ", ".join(f"{k} ({a!r} -> {b!r})" for k, (a, b) in bad.items())
-                               + "; a resumed run keeps its config (start a new log.out_dir to train with other settings)")
+    if bad:
+        raise RuntimeError(f"{path}: the checkpoint's config differs in "
+                           + ", ".join(f"{k} ({a!r} -> {b!r})" for k, (a, b) in bad.items())
+                           + "; a resumed run keeps its config (start a new log.out_dir to "
+                             "train with other settings)")
 
+# %% ../nbs/04_train_modal.ipynb #120c310e
 def _drop_metrics_after(path:Path, step:int):
-    "Keep only the rows of `metrics.jsonl` up to `step` (later ones are redone after a resume; a torn last line goes too)."
+    """Keep only the rows of `metrics.jsonl` up to `step` (later ones are redone after a resume;
+    a torn last line goes too)."""
     if not path.exists(): return
     rows = []
     for line in path.read_text().splitlines():
@@ -125,6 +146,57 @@ def _drop_metrics_after(path:Path, step:int):
         if row["step"] <= step: rows.append(line + "\n")
     atomic_write(path, lambda f: f.write("".join(rows).encode()))
 
+# %% ../nbs/04_train_modal.ipynb #8a88f828
+def _train_data(cfg:Config) -> tuple:
+    """`(data_hash, corpus, train_ds, mdev, dev_idx, dev_ds)` for `cfg`: every split needed,
+    manifests, gates; dev at `data.eval_stride_s`, all of it or `data.val_max_windows` windows."""
+    d = cfg.data
+    ms = scan_cache(d.cache_dir, d.manifest_params, required=("train", "dev"))
+    mtrain, mdev = (limit_files(ms[s], d.max_files) for s in ("train", "dev"))
+    check_gate(mtrain); check_gate(mdev)
+    data_hash = f"{mtrain.source_hash}:{mdev.source_hash}"
+    corpus = cache_corpus(d.cache_dir)  # release, files, file-list hash: kept with the data hash
+    train_ds = BalancedSeizureDataset(mtrain, d.cache_dir, d.full_ratio, d.background_ratio,
+                                      seed=cfg.train.seed)
+    if d.eval_manifest_params != d.manifest_params:  # built, not saved
+        mdev = limit_files(build_manifest(d.cache_dir, "dev", d.eval_manifest_params), d.max_files)
+    dev_idx = (None if not d.val_max_windows or len(mdev) <= d.val_max_windows
+               else np.linspace(0, len(mdev) - 1, d.val_max_windows).astype(int))
+    return data_hash, corpus, train_ds, mdev, dev_idx, WindowDataset(mdev, d.cache_dir, dev_idx)
+
+# %% ../nbs/04_train_modal.ipynb #e0257f3c
+def _preflight(model, train_ds, device:torch.device, precision:str):
+    "Raise unless a forward pass on two training windows gives finite logits shaped like a channel."
+    x0, _ = next(iter(torch.utils.data.DataLoader(train_ds, batch_size=min(2, len(train_ds)),
+                                                  generator=torch.Generator())))
+    with torch.no_grad(), autocast(device, precision):
+        out = model(x0.to(device))
+    if out.shape != x0[:, 0].shape or not torch.isfinite(out).all():
+        raise RuntimeError(f"[TRAIN] preflight forward gave {tuple(out.shape)}, "
+                           f"finite={bool(torch.isfinite(out).all())}")
+
+# %% ../nbs/04_train_modal.ipynb #a3170aba
+def _dev_scalars(model, dev_ds, mdev, cfg:Config, device:torch.device, precision:str,
+                 epoch:int, # the epoch just trained (0-based)
+                 whole:bool, # every dev window: record-level scores too
+                ) -> dict:
+    """Dev loss and AUROC; with `whole`, OVERLAP scores with the default post-processing and the
+    best point at 10 FA/24h of the threshold sweep."""
+    probs, labels, vloss = predict_windows(model, dev_ds, cfg.train.batch_size, device, precision)
+    known = labels >= 0  # seconds of padding carry no label
+    scalars = {"dev/loss": vloss, "dev/auroc": auroc(probs[known], labels[known]),
+               "epoch": epoch + 1}
+    if whole:  # record-level scores (OVERLAP), default post-processing and the FA sweep
+        recs = traces_from_windows(mdev, probs, cfg.data.cache_dir)
+        o = score_recordings(recs, scorers=("overlap",))["overlap"]
+        at10 = best_at_fa(fa_curve(recs), 10.0)
+        scalars |= {"dev/overlap_sensitivity": o["sensitivity"],
+                    "dev/overlap_fa_per_24h": o["fa_per_24h"],
+                    "dev/sens_at_10fa": at10[1] if at10 else float("nan"),
+                    "dev/threshold_at_10fa": at10[0] if at10 else float("nan")}
+    return scalars
+
+# %% ../nbs/04_train_modal.ipynb #c40a1ab1
 def train(cfg:Config, # validated config
           resume:bool=False, # continue from `out_dir/last.pt`
           deadline:float|None=None, # wall-clock time (time.time()) to checkpoint and return by
@@ -136,59 +208,58 @@ def train(cfg:Config, # validated config
     torch.manual_seed(t.seed)
     # preflight: every split needed, manifests, gates, data hash
     log("TRAIN", check_backends(cfg, device))
-    ms = scan_cache(cfg.data.cache_dir, cfg.data.manifest_params, required=("train", "dev"))
-    mtrain, mdev = (limit_files(ms[s], cfg.data.max_files) for s in ("train", "dev"))
-    check_gate(mtrain); check_gate(mdev)
-    data_hash = f"{mtrain.source_hash}:{mdev.source_hash}"
-    corpus = cache_corpus(cfg.data.cache_dir)  # release, files, file-list hash: stored next to the data hash
-    train_ds = BalancedSeizureDataset(mtrain, cfg.data.cache_dir, cfg.data.full_ratio, cfg.data.background_ratio, seed=t.seed)
-    if cfg.data.eval_manifest_params != cfg.data.manifest_params:  # dev evaluated at `data.eval_stride_s`: built, not saved
-        mdev = limit_files(build_manifest(cfg.data.cache_dir, "dev", cfg.data.eval_manifest_params), cfg.data.max_files)
-    dev_idx = None if not cfg.data.val_max_windows or len(mdev) <= cfg.data.val_max_windows else \
-        np.linspace(0, len(mdev) - 1, cfg.data.val_max_windows).astype(int)
-    dev_ds = WindowDataset(mdev, cfg.data.cache_dir, dev_idx)
+    data_hash, corpus, train_ds, mdev, dev_idx, dev_ds = _train_data(cfg)
     model = DualStreamMamba(cfg.model).to(device)
     opt = torch.optim.AdamW(param_groups(model, t.weight_decay), lr=t.lr)
     steps_per_epoch = len(train_ds) // t.batch_size
-    if steps_per_epoch == 0: raise ValueError(f"[TRAIN] {len(train_ds)} training windows are fewer than one batch of {t.batch_size}")
+    if steps_per_epoch == 0:
+        raise ValueError(f"[TRAIN] {len(train_ds)} training windows are fewer than one batch of "
+                         f"{t.batch_size}")
     total = steps_per_epoch * t.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_cosine(s, t.warmup_steps, total))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt,
+                                              lambda s: warmup_cosine(s, t.warmup_steps, total))
     scaler = _make_scaler(precision, device)
-    st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, best_auroc=-1.0, skipped=0, nonfinite_run=0, epochs_since_best=0)
+    st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, best_auroc=-1.0, skipped=0,
+              nonfinite_run=0, epochs_since_best=0)
     if resume:
         ck = load_checkpoint(run_dir / "last.pt", device)
         _check_resume(ck, cfg, data_hash, run_dir / "last.pt")
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
-        scaler.load_state_dict(ck["scaler"]); _set_rng_state(ck["rng"]); st.update(ck["state"])
+        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["optimizer"])
+        sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck["scaler"])
+        _set_rng_state(ck["rng"]); st.update(ck["state"])
         _drop_metrics_after(run_dir / "metrics.jsonl", st["global_step"])
-        log("TRAIN", f"resumed {run_dir / 'last.pt'} at epoch {st['epoch']} step {st['global_step']}")
+        log("TRAIN", f"resumed {run_dir / 'last.pt'} at epoch {st['epoch']} "
+                     f"step {st['global_step']}")
     else:
         (run_dir / "metrics.jsonl").unlink(missing_ok=True)
-        x0, _ = next(iter(torch.utils.data.DataLoader(train_ds, batch_size=min(2, len(train_ds)), generator=torch.Generator())))
-        with torch.no_grad(), autocast(device, precision):
-            out = model(x0.to(device))
-        if out.shape != x0[:, 0].shape or not torch.isfinite(out).all(): raise RuntimeError(f"[TRAIN] preflight forward gave {tuple(out.shape)}, finite={bool(torch.isfinite(out).all())}")
-        atomic_write(run_dir / "config.yaml", lambda f: f.write(yaml.safe_dump(config_dict(cfg), sort_keys=False).encode()))
-    log("TRAIN", f"device {device} ({precision}), {sum(p.numel() for p in model.parameters()):,} parameters, "
-                 f"{steps_per_epoch} steps/epoch x {t.epochs} epochs, run dir {run_dir}")
+        _preflight(model, train_ds, device, precision)
+        atomic_write(run_dir / "config.yaml",
+                     lambda f: f.write(yaml.safe_dump(config_dict(cfg), sort_keys=False).encode()))
+    log("TRAIN", f"device {device} ({precision}), {sum(p.numel() for p in model.parameters()):,} "
+                 f"parameters, {steps_per_epoch} steps/epoch x {t.epochs} epochs, "
+                 f"run dir {run_dir}")
     tb, wb = _loggers(cfg, run_dir, st["global_step"])
 
     def checkpoint(name):
-        save_checkpoint(run_dir / name, dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                                             scaler=scaler.state_dict(), rng=_rng_state(), state=dict(st),
-                                             config=config_dict(cfg), data_hash=data_hash, corpus=corpus))
+        save_checkpoint(run_dir / name, dict(
+            model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+            scaler=scaler.state_dict(), rng=_rng_state(), state=dict(st), config=config_dict(cfg),
+            data_hash=data_hash, corpus=corpus))
     def summary(finished, stopped_early=False):
-        return dict(finished=finished, stopped_early=stopped_early, global_step=st["global_step"], epoch=st["epoch"],
-                    select_metric=t.select_metric, best=st["best"], skipped_steps=st["skipped"], run_dir=str(run_dir))
+        return dict(finished=finished, stopped_early=stopped_early, global_step=st["global_step"],
+                    epoch=st["epoch"], select_metric=t.select_metric, best=st["best"],
+                    skipped_steps=st["skipped"], run_dir=str(run_dir))
     model.train()
     try:
         while st["epoch"] < t.epochs:
             ep = st["epoch"]
             train_ds.set_epoch(ep)
             order = list(range(st["step_in_epoch"] * t.batch_size, steps_per_epoch * t.batch_size))
-            loader = torch.utils.data.DataLoader(train_ds, batch_size=t.batch_size, sampler=order, drop_last=True,
-                                                 num_workers=t.num_workers, generator=torch.Generator().manual_seed(t.seed + ep))
-            bar = progress(loader, desc=f"[TRAIN] epoch {ep}", initial=st["step_in_epoch"], total=steps_per_epoch, leave=False)
+            loader = torch.utils.data.DataLoader(
+                train_ds, batch_size=t.batch_size, sampler=order, drop_last=True,
+                num_workers=t.num_workers, generator=torch.Generator().manual_seed(t.seed + ep))
+            bar = progress(loader, desc=f"[TRAIN] epoch {ep}", initial=st["step_in_epoch"],
+                           total=steps_per_epoch, leave=False)
             for x, y in bar:
                 with autocast(device, precision):
                     logits = model(x.to(device, non_blocking=True))
@@ -196,46 +267,51 @@ def train(cfg:Config, # validated config
                 scaler.scale(loss).backward()
                 scaler.unscale_(opt)
                 gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), t.grad_clip)
-                bad = not torch.isfinite(loss) or (precision != "fp16" and not torch.isfinite(gnorm))
+                bad = (not torch.isfinite(loss)
+                       or (precision != "fp16" and not torch.isfinite(gnorm)))
                 if bad:
                     opt.zero_grad(set_to_none=True); scaler.update()
                     st["skipped"] += 1; st["nonfinite_run"] += 1
-                    log("TRAIN", f"step {st['global_step']}: non-finite loss/gradient, step skipped ({st['nonfinite_run']} in a row)")
+                    log("TRAIN", f"step {st['global_step']}: non-finite loss/gradient, step "
+                                 f"skipped ({st['nonfinite_run']} in a row)")
                     if st["nonfinite_run"] >= t.max_nonfinite:
-                        raise RuntimeError(f"[TRAIN] {t.max_nonfinite} non-finite steps in a row at step {st['global_step']}: stopping")
+                        raise RuntimeError(f"[TRAIN] {t.max_nonfinite} non-finite steps in a row "
+                                           f"at step {st['global_step']}: stopping")
                 else:
                     scaler.step(opt); scaler.update(); opt.zero_grad(set_to_none=True); sched.step()
                     st["nonfinite_run"] = 0
                 st["global_step"] += 1; st["step_in_epoch"] += 1
                 if st["global_step"] % cfg.log.log_every == 0 or st["global_step"] == 1:
-                    _record(run_dir, tb, wb, st["global_step"], {"train/loss": loss.item(), "train/lr": sched.get_last_lr()[0],
-                                                                   "train/grad_norm": gnorm.item(), "train/skipped_steps": st["skipped"]})
+                    _record(run_dir, tb, wb, st["global_step"],
+                            {"train/loss": loss.item(), "train/lr": sched.get_last_lr()[0],
+                             "train/grad_norm": gnorm.item(), "train/skipped_steps": st["skipped"]})
                 bar.set_postfix(loss=f"{loss.item():.4f}")
-                if (t.checkpoint_every and st["global_step"] % t.checkpoint_every == 0): checkpoint("last.pt")
-                if (t.max_steps and st["global_step"] >= t.max_steps) or (deadline and time.time() > deadline):
-                    checkpoint("last.pt"); log("TRAIN", f"stopped at step {st['global_step']} (max_steps/deadline); last.pt written")
+                if (t.checkpoint_every and st["global_step"] % t.checkpoint_every == 0):
+                    checkpoint("last.pt")
+                if ((t.max_steps and st["global_step"] >= t.max_steps)
+                    or (deadline and time.time() > deadline)):
+                    checkpoint("last.pt")
+                    log("TRAIN", f"stopped at step {st['global_step']} (max_steps/deadline); "
+                                 "last.pt written")
                     return summary(False)
-            probs, labels, vloss = predict_windows(model, dev_ds, t.batch_size, device, precision)
-            known = labels >= 0  # seconds of padding carry no label
-            va = auroc(probs[known], labels[known])
-            scalars = {"dev/loss": vloss, "dev/auroc": va, "epoch": ep + 1}
-            if dev_idx is None:  # every dev window: record-level scores (OVERLAP), default post-processing and the FA sweep
-                recs = traces_from_windows(mdev, probs, cfg.data.cache_dir)
-                o = score_recordings(recs, scorers=("overlap",))["overlap"]
-                at10 = best_at_fa(fa_curve(recs), 10.0)
-                scalars |= {"dev/overlap_sensitivity": o["sensitivity"], "dev/overlap_fa_per_24h": o["fa_per_24h"],
-                            "dev/sens_at_10fa": at10[1] if at10 else float("nan"), "dev/threshold_at_10fa": at10[0] if at10 else float("nan")}
+            scalars = _dev_scalars(model, dev_ds, mdev, cfg, device, precision, ep, dev_idx is None)
+            va = scalars["dev/auroc"]
             st["epoch"] += 1; st["step_in_epoch"] = 0
             score = scalars[t.select_metric]
-            improved = not math.isnan(score) and (score, va) > (st["best"], st["best_auroc"])  # ties go to the better dev AUROC
+            # ties go to the better dev AUROC
+            improved = not math.isnan(score) and (score, va) > (st["best"], st["best_auroc"])
             if improved: st["best"], st["best_auroc"], st["epochs_since_best"] = score, va, 0
             else: st["epochs_since_best"] += 1
             _record(run_dir, tb, wb, st["global_step"], scalars)
-            log("TRAIN", f"epoch {ep}: " + ", ".join(f"{k} {v:.4f}" for k, v in scalars.items() if k != "epoch") + (f" (best {t.select_metric})" if improved else ""))
+            log("TRAIN", f"epoch {ep}: "
+                         + ", ".join(f"{k} {v:.4f}" for k, v in scalars.items() if k != "epoch")
+                         + (f" (best {t.select_metric})" if improved else ""))
             checkpoint("last.pt")
             if improved: checkpoint("best.pt")
-            if t.early_stop_patience and st["epochs_since_best"] >= t.early_stop_patience and st["epoch"] < t.epochs:
-                log("TRAIN", f"early stop: {t.select_metric} not better for {t.early_stop_patience} epochs (best {st['best']:.4f})")
+            if (t.early_stop_patience and st["epochs_since_best"] >= t.early_stop_patience
+                and st["epoch"] < t.epochs):
+                log("TRAIN", f"early stop: {t.select_metric} not better for "
+                             f"{t.early_stop_patience} epochs (best {st['best']:.4f})")
                 return summary(True, stopped_early=True)
         return summary(True)
     finally:
