@@ -33,7 +33,7 @@ check: setup  ## notebooks clean and package in sync with them (what CI checks)
 
 test: setup  ## notebook tests, every notebook run top to bottom in a Jupyter kernel, then pytest (CLI, Modal, benchmarks)
 	$(BIN)/nbdev_export
-	$(BIN)/nbdev_test --n_workers 2
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2  # one torch thread per notebook: two notebooks on two cores, no oversubscription
 	$(PY) tools/run_notebooks.py
 	$(BIN)/pytest -q tests
 

@@ -9,10 +9,11 @@ import numpy as np
 from .edf_cache import CHANNELS, Event, binary_events, write_annotations, atomic_write
 
 # %% auto #0
-__all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'TEMPORALIS', 'ARTIFACTS', 'RATES', 'KINDS', 'write_edf', 'write_edf_d',
-           'background_eeg', 'add_seizure', 'channel_events', 'background', 'sleep_stages', 'blink', 'eye_movement',
-           'chewing', 'muscle', 'electrode_pop', 'firda', 'ecg', 'add_artifacts', 'focal_seizure', 'spike_wave',
-           'patient_profile', 'realistic_recording', 'make_synthetic_corpus']
+__all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'TEMPORALIS', 'ARTIFACTS', 'RATES', 'KINDS', 'LEARNING_CORPUS',
+           'LEARNING_RUN', 'write_edf', 'write_edf_d', 'background_eeg', 'add_seizure', 'channel_events', 'background',
+           'sleep_stages', 'blink', 'eye_movement', 'chewing', 'muscle', 'electrode_pop', 'firda', 'ecg',
+           'add_artifacts', 'focal_seizure', 'spike_wave', 'patient_profile', 'realistic_recording',
+           'make_synthetic_corpus', 'shuffle_labels', 'learning_check']
 
 # %% ../nbs/00a_synthetic.ipynb #25c50093
 def write_edf(path:Path|str, # destination .edf
@@ -455,3 +456,66 @@ def make_synthetic_corpus(out:Path|str, # corpus root; `out/edf/{train,dev,eval}
             recs.append(_write_recording(out, split, pid, montage, ref, tok, k, fs, dur, x, seizures, rng))
             k += 1
     return recs
+
+# %% ../nbs/00a_synthetic.ipynb
+def shuffle_labels(root:Path|str, # corpus root (TUSZ layout), changed in place
+                   split:str="train", # the split whose labels are broken
+                   seed:int=0) -> int:
+    """Move each `split` recording's seizures by one random circular shift per file: count and lengths stay, the
+    link to the EEG goes. The optional per-channel `.csv` files are removed (they would contradict the shuffled
+    `.csv_bi`). Returns the number of recordings rewritten."""
+    from seizure_nb.edf_cache import read_annotations, seizure_intervals
+    rng, files = np.random.default_rng(seed), sorted((Path(root) / "edf" / split).rglob("*.csv_bi"))
+    for bi in files:
+        hdr, events, _ = read_annotations(bi)
+        dur = float(hdr["duration"].split()[0])  # "301.00 secs"
+        shift, spans = rng.uniform(0, dur), []
+        for s, e in seizure_intervals(events):  # a seizure pushed past the end wraps to the start
+            a = (s + shift) % dur; b = a + e - s
+            spans += [(a, min(b, dur))] + ([(0.0, b - dur)] if b > dur else [])
+        merged = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]: merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else: merged.append((a, b))
+        write_annotations(bi, binary_events([(round(a, 4), round(b, 4)) for a, b in merged], dur), dur, bi.stem)
+        bi.with_suffix(".csv").unlink(missing_ok=True)
+    return len(files)
+
+# %% ../nbs/00a_synthetic.ipynb
+LEARNING_CORPUS = dict(n_patients=(24, 8, 0), recordings_per_patient=2, duration=(300, 600), seed=5,
+                       kind="realistic")  # `make_synthetic_corpus` arguments of the learning check
+LEARNING_RUN = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64,
+                "model.edge_pool": 4, "model.n_graph_layers": 1, "data.window_s": 30.0, "data.stride_s": 10.0,
+                "data.val_max_windows": 64, "train.epochs": 6, "train.batch_size": 8, "train.lr": 0.005,
+                "train.warmup_steps": 5, "train.device": "cpu", "train.precision": "fp32",
+                "train.select_metric": "dev/auroc", "train.seed": 0, "log.wandb": "disabled",
+                "log.tensorboard": False}  # config keys of its training run
+
+def learning_check(data_dir:Path|str, # corpus root (`LEARNING_CORPUS`)
+                   cache_dir:Path|str, # its cache (`build_cache`)
+                   out_dir:Path|str, # the run's directory
+                   margin:float=0.1, # dev AUROC points required above max(untrained, 0.5)
+                   **overrides) -> dict: # config keys over `LEARNING_RUN`
+    """Train per `LEARNING_RUN`; compare the last checkpoint's per-second dev AUROC (every dev window) with the
+    same model untrained. Returns `untrained`, `trained`, `bar` and `passed` (trained >= bar)."""
+    import torch, seizure_nb.train as T
+    from seizure_nb.edf_cache import log
+    from seizure_nb.inference import load_config, predict_windows, auroc
+    from seizure_nb.manifest import scan_cache
+    from seizure_nb.sampler import WindowDataset
+    paths = {"data.data_dir": str(data_dir), "data.cache_dir": str(cache_dir), "log.out_dir": str(out_dir)}
+    cfg = load_config(**LEARNING_RUN | paths | overrides)
+    T.train(cfg)
+    m = scan_cache(cfg.data.cache_dir, cfg.data.manifest_params)["dev"]
+    def score(model) -> float:
+        p, y, _ = predict_windows(model, WindowDataset(m, cfg.data.cache_dir), 16, torch.device("cpu"), "fp32")
+        return auroc(p[y >= 0], y[y >= 0])
+    torch.manual_seed(cfg.train.seed)
+    untrained = score(T.DualStreamMamba(cfg.model))
+    model = T.DualStreamMamba(cfg.model)
+    model.load_state_dict(torch.load(Path(out_dir) / "last.pt", weights_only=True)["model"])
+    r = dict(untrained=untrained, trained=score(model), bar=max(untrained, 0.5) + margin)
+    r["passed"] = r["trained"] >= r["bar"]
+    log("CHECK", f"dev AUROC {r['untrained']:.3f} untrained, {r['trained']:.3f} trained, bar {r['bar']:.3f}: "
+                 + ("learning shows" if r["passed"] else "NO LEARNING SHOWN"))
+    return r
