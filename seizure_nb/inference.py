@@ -515,7 +515,7 @@ def score_recordings(recs:list[dict], # `rec_id`, `trace`, `ref`, `duration_s`, 
                 "subjects": len(subjects),
                 "how": f"SzCORE event scoring ({SZCORE_HOW}), each patient's score averaged over "
                        "patients (sensitivity over patients with seizures), false alarms per 24 h "
-                       "of each patient's recording"}}
+                       "of each patient's recorded time (all their recordings, gaps excluded)"}}
     return out
 
 THRESHOLDS = tuple(np.round(np.linspace(0.05, 0.99, 48), 4).tolist())

@@ -457,7 +457,7 @@ def make_synthetic_corpus(out:Path|str, # corpus root; `out/edf/{train,dev,eval}
             k += 1
     return recs
 
-# %% ../nbs/00a_synthetic.ipynb
+# %% ../nbs/00a_synthetic.ipynb #628f3832
 def shuffle_labels(root:Path|str, # corpus root (TUSZ layout), changed in place
                    split:str="train", # the split whose labels are broken
                    seed:int=0) -> int:
@@ -481,7 +481,7 @@ def shuffle_labels(root:Path|str, # corpus root (TUSZ layout), changed in place
         bi.with_suffix(".csv").unlink(missing_ok=True)
     return len(files)
 
-# %% ../nbs/00a_synthetic.ipynb
+# %% ../nbs/00a_synthetic.ipynb #6938ac5b
 LEARNING_CORPUS = dict(n_patients=(24, 8, 0), recordings_per_patient=2, duration=(300, 600), seed=5,
                        kind="realistic")  # `make_synthetic_corpus` arguments of the learning check
 LEARNING_RUN = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64,
