@@ -260,22 +260,35 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
 
 # %% ../nbs/05_eval.ipynb #ce68ebbb
 def plot_fa_curve(metrics:dict, ax=None, label:str="model"):
-    "OVERLAP sensitivity against FA/24h: dev curve, dev-chosen operating points on the reported split, oracle curve."
+    """OVERLAP sensitivity against FA/24h: dev curve, oracle curve, dev-chosen operating points.
+    Each operating point on the reported split is labelled with its FA/24h target on dev; the legend
+    sits below the axes, so that it hides no curve."""
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(5, 4))
+    if ax is None: _, ax = plt.subplots(figsize=(5, 5))
     dev, orc = np.array(metrics["operating_points"]["dev_curve"]), np.array(metrics["oracle_curve"])
-    ax.plot(dev[:, 2], dev[:, 1], lw=1, color="tab:gray", label=f"{label}: dev (thresholds chosen here)")
-    ax.plot(orc[:, 2], orc[:, 1], lw=1, ls="--", color="tab:orange", label=f"{label}: {metrics['split']} oracle (best on {metrics['split']}, not a result)")
-    pts = [p for p in metrics["operating_points"]["points"].values() if p]
-    if pts: ax.plot([p["fa_per_24h"] for p in pts], [p["sensitivity"] for p in pts], "o", color="tab:blue", label=f"{label}: dev-chosen thresholds on {metrics['split']}")
-    ax.set_xscale("symlog", linthresh=1); ax.set_xlabel("false alarms / 24 h (OVERLAP)"); ax.set_ylabel("sensitivity (OVERLAP)")
-    ax.set_ylim(0, 1.02); ax.grid(alpha=.3); ax.legend(fontsize=7, loc="lower right")
+    s = metrics["split"]
+    ax.plot(dev[:, 2], dev[:, 1], lw=1, color="tab:gray", label="dev (thresholds chosen here)")
+    ax.plot(orc[:, 2], orc[:, 1], lw=1, ls="--", color="tab:orange",
+            label=f"{s} oracle (best on {s}, not a result)")
+    pts = {t: p for t, p in metrics["operating_points"]["points"].items() if p}
+    if pts:
+        fa, se = zip(*[(p["fa_per_24h"], p["sensitivity"]) for p in pts.values()])
+        ax.plot(fa, se, "o", color="tab:blue", label=f"dev-chosen thresholds on {s} "
+                "(label: dev FA/24h target)")
+        for t, p in pts.items():
+            ax.annotate(f"≤{float(t):g}", (p["fa_per_24h"], p["sensitivity"]), xytext=(4, -11),
+                        textcoords="offset points", fontsize=8, color="tab:blue")
+    ax.set_xscale("symlog", linthresh=1); ax.set_xlabel("false alarms / 24 h (OVERLAP)")
+    ax.set_ylabel("sensitivity (OVERLAP)"); ax.set_title(label, fontsize=10)
+    ax.set_ylim(0, 1.02); ax.grid(alpha=.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.2))
     return ax
 
 def plot_timelines(recs:list[dict], pp:PostProcessing, ax=None, max_recordings:int=12):
-    "Reference (red) and detected (blue) events with the probability trace, one row per recording."
+    """Reference (red) and detected (blue) events with the probability trace, one row per recording.
+    At most `max_recordings` rows; the y label says how many of all."""
     import matplotlib.pyplot as plt
-    recs = recs[:max_recordings]
+    n, recs = len(recs), recs[:max_recordings]
     if ax is None: _, ax = plt.subplots(figsize=(11, 0.6 * len(recs) + 1))
     for i, r in enumerate(recs):
         y = -i
@@ -283,10 +296,14 @@ def plot_timelines(recs:list[dict], pp:PostProcessing, ax=None, max_recordings:i
         for s, e in r["ref"]: ax.fill_between([s, e], y - 0.45, y, color="tab:red", alpha=.5, lw=0)
         for s, e in detect_events(r["trace"], pp): ax.fill_between([s, e], y, y + 0.45, color="tab:blue", alpha=.5, lw=0)
     from matplotlib.patches import Patch
-    ax.set_yticks([-i for i in range(len(recs))], [r["rec_id"] for r in recs], fontsize=7); ax.set_xlabel("time in the recording (s)")
-    ax.legend(handles=[Patch(color="tab:red", alpha=.5, label="reference seizure"), Patch(color="tab:blue", alpha=.5, label="detected seizure"),
-                       plt.Line2D([], [], color="gray", lw=0.6, label="seizure probability")], loc="upper right", fontsize=7)
-    ax.set_title("reference (lower half of each row) and detected (upper half) seizures, with the probability trace")
+    ax.set_yticks([-i for i in range(len(recs))], [r["rec_id"] for r in recs], fontsize=7)
+    ax.set_xlabel("time in the recording (s)"); ax.set_ylabel(f"{len(recs)} of {n} recordings")
+    ax.legend(handles=[Patch(color="tab:red", alpha=.5, label="reference seizure"),
+                       Patch(color="tab:blue", alpha=.5, label="detected seizure"),
+                       plt.Line2D([], [], color="gray", lw=0.6, label="seizure probability")],
+              loc="upper right", bbox_to_anchor=(1, -0.15), ncol=3, fontsize=8)
+    ax.set_title("reference (lower half of each row) and detected (upper half) seizures,\n"
+                 "with the probability trace", loc="left", fontsize=10)
     return ax
 
 # %% ../nbs/05_eval.ipynb #ef7f9312
@@ -429,7 +446,9 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     tr = [(r["step"], r["train/loss"]) for r in rows if "train/loss" in r]
     dv = [(r["step"], r["dev/auroc"]) for r in rows if "dev/auroc" in r]
     axs[0].plot(*zip(*tr)); axs[0].set_xlabel("step"); axs[0].set_ylabel("focal loss"); axs[0].set_title("training loss")
-    axs[1].plot(*zip(*dv), marker="o"); axs[1].set_xlabel("step"); axs[1].set_ylabel("AUROC (1 s)"); axs[1].set_title("dev AUROC"); axs[1].set_ylim(0.4, 1.0)
+    axs[1].plot(*zip(*dv), marker="o"); axs[1].axhline(0.5, color="tab:gray", ls=":", lw=1)
+    axs[1].set_xlabel("step"); axs[1].set_ylabel("AUROC (1 s)"); axs[1].set_ylim(0, 1)
+    axs[1].set_title("dev AUROC (dotted: chance, 0.5)")
     fig.tight_layout(); fig.savefig(run_dir / "curves.png", dpi=110)
     model, cfg = load_model(checkpoint, device)
     s = metrics["split"]

@@ -129,7 +129,9 @@ def plot_window(x, # (19, T) window in `CHANNELS` order
                 clip:float|None=None, # clip at +-clip so that channels never overlap; 0.9 spacing
                 prob_label:str="seizure probability", # legend entry of `prob`: say what it is
                ):
-    "Channels of one window, scale bar, seizure shaded, clipping marked, optional probability lane."
+    """Channels of one window, scale bar, seizure shaded, clipping marked, optional probability lane.
+
+    Traces are drawn positive up (clinical EEG is often shown negative up); the y label says so."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
     from matplotlib.lines import Line2D
@@ -143,8 +145,10 @@ def plot_window(x, # (19, T) window in `CHANNELS` order
     for i in range(n): ax.plot(t, np.clip(x[i], -clip, clip) - spacing * i, lw=0.4, color="k")
     handles, ticks = [], list(-spacing * np.arange(n))
     row, s, e = _runs(np.abs(x) > clip)
-    if len(row):                                            # clipped stretches, at the clip level
-        ax.hlines(np.sign(x[row, s]) * clip - spacing * row, t[s], t[e - 1] + 1 / fs,
+    if len(row):                              # clipped stretches, at the clip level, >= 0.4% wide
+        a, b = t[s], t[e - 1] + 1 / fs
+        pad = np.maximum(0.004 * (t[-1] - t[0]) - (b - a), 0) / 2       # specks made visible
+        ax.hlines(np.sign(x[row, s]) * clip - spacing * row, a - pad, b + pad,
                   color="tab:orange", lw=2)
         label = f"clipped at ±{clip:g} {units}"
         handles.append(Line2D([], [], color="tab:orange", lw=2, label=label))
@@ -152,7 +156,7 @@ def plot_window(x, # (19, T) window in `CHANNELS` order
     if yb is not None and yb.any():
         _, s, e = _runs(yb[None])
         for a, b in zip(s, e): ax.axvspan(t[a], t[b - 1] + 1 / fs, color="tab:red", alpha=.15, lw=0)
-        handles.append(Patch(color="tab:red", alpha=0.3, label="seizure (annotation)"))
+        handles.append(Patch(color="tab:red", alpha=.15, label="seizure (annotation)"))
     bottom = -spacing * n
     if prob is not None:                                        # lane: 0 at `base`, 1 at `base + h`
         base, h = -spacing * (n + 2.5), 2 * spacing
@@ -171,6 +175,9 @@ def plot_window(x, # (19, T) window in `CHANNELS` order
     ax.text(xb, spacing + bar / 2, f"{bar:g} {units} ", va="center", ha="right", fontsize=9)
     ax.set_yticks(ticks, names); ax.set_ylim(bottom, top); ax.set_xlim(t[0], t[-1])
     ax.set_xlabel("time in the recording (s)")
+    what = "TCP pairs of normalised channels" if montage == "tcp" else "channel"
+    unit = f"robust {units} units, not µV" if units == "SD" else units
+    ax.set_ylabel(f"{what} ({unit}), positive up")
     if handles: ax.legend(handles=handles, loc="upper left", ncol=min(len(handles), 2))
     if title: ax.set_title(title)
     return ax

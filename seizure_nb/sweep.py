@@ -377,30 +377,39 @@ point on dev. The baseline (line length + band power, `05_eval`) is evaluated wi
                              + "".join(f"* `{f['name']}`: {f['error']}\n" for f in c["failed"]))
     return text + "\n![sweep](sweep.png)\n"
 
-def plot_sweep(c:dict, fig=None):
+def plot_sweep(c:dict, fig=None, title:str|None=None):
     """A panel per figure: each seed (dots), mean and interval, per config;
-    model blue, baseline grey."""
+    model blue, baseline grey. Intervals are cut at the panel's edges (triangles mark a cut end);
+    AUROC has its chance level (0.5) dotted."""
     from matplotlib.figure import Figure
-    fig = fig or Figure(figsize=(14, 6))
+    fig = fig or Figure(figsize=(14, 6.5))
     axs = fig.subplots(2, 4).ravel()
     labels = list(c["configs"])
-    for ax, (k, title) in zip(axs, METRICS.items()):
+    for ax, (k, name) in zip(axs, METRICS.items()):
         for who, dx, color in (("model", -0.12, "tab:blue"), ("baseline", 0.12, "tab:gray")):
             for i, lab in enumerate(labels):
                 vals = [r[who][k] for r in c["runs"] if r["label"] == lab and r[who][k] is not None]
                 ax.plot([i + dx] * len(vals), vals, ".", color=color, alpha=.5)
                 s = c["configs"][lab][who][k]
                 if s["mean"] is None: continue
-                err = None if s["lo"] is None else [[s["mean"] - s["lo"]], [s["hi"] - s["mean"]]]
+                lo, hi = ((None, None) if s["lo"] is None
+                          else (max(s["lo"], -.02), min(s["hi"], 1.02)))  # cut at the edges
+                err = None if lo is None else [[s["mean"] - lo], [hi - s["mean"]]]
                 ax.errorbar(i + dx, s["mean"], yerr=err, fmt="o", color=color, capsize=3,
                             label=who if i == 0 else None)
+                for cut, y, mk in ((lo is not None and s["lo"] < -.02, -.02, "v"),
+                                   (hi is not None and s["hi"] > 1.02, 1.02, "^")):
+                    if cut: ax.plot(i + dx, y, mk, color=color, ms=7, clip_on=False)
         ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=20)
-        ax.set_title(title, fontsize=9)
+        ax.set_title(name, fontsize=9)
+        if k == "auroc": ax.axhline(0.5, color="k", ls=":", lw=1)
         ax.set_xlim(-0.5, len(labels) - 0.5); ax.set_ylim(-0.02, 1.02); ax.grid(alpha=.3)
-    axs[0].legend(fontsize=7, loc="lower right")
     axs[-1].axis("off")
-    axs[-1].text(0, 0.5,
-                 "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds", fontsize=8)
+    axs[-1].legend(*axs[0].get_legend_handles_labels(), fontsize=9, loc="upper left")
+    axs[-1].text(0, 0.45, "dots: seeds\nmarker and bar: mean and\n95% t-interval across seeds\n"
+                 "triangle: interval cut at the\npanel's edge\ndotted (AUROC): chance, 0.5",
+                 fontsize=9, va="top")
+    if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -410,7 +419,7 @@ def write_sweep(root:Path|str, name:str) -> dict:
     root = Path(root); c = collect(root)
     write_json(root / "sweep.json", c)
     (root / "sweep.md").write_text(sweep_markdown(c, name))
-    if c["runs"]: plot_sweep(c).savefig(root / "sweep.png", dpi=80)
+    if c["runs"]: plot_sweep(c, title=f"sweep {name}").savefig(root / "sweep.png", dpi=110)
     return c
 
 # %% ../nbs/06_sweep.ipynb #0cf66635

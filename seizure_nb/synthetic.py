@@ -222,12 +222,18 @@ def blink(x, fs, a, b, rng):
     x[:, a:b] += rng.uniform(80, 200) * eyes[:, None] * np.hanning(b - a)
 
 def eye_movement(x, fs, a, b, rng):
-    "Lateral eye movement: box-shaped deflections of opposite polarity at F7 and F8, 40-100 µV (Tatum 2014)."
+    """Lateral eye movement: box-shaped deflections of opposite polarity at Fp1 and Fp2.
+    The 40-100 µV drawn is the amplitude at the eyes, in front of Fp1/Fp2: measured peaks are about
+    25-60 µV at Fp1/Fp2 and 5-15 µV at F3/F4 and F7/F8. Tatum (2014) places the opposite-polarity
+    deflections at F7 and F8; this generator puts them mostly on Fp1/Fp2."""
     lat = _weights(EYES[0], 0.5) - _weights(EYES[1], 0.5)
     x[:, a:b] += rng.choice([-1, 1]) * rng.uniform(40, 100) * lat[:, None] * _hann_env(b - a)
 
 def chewing(x, fs, a, b, rng):
-    "Chewing: 1-2 Hz trains of 20-100 Hz muscle bursts over the temporalis (T3/T4, F7/F8), 50-200 µV (Tatum 2014)."
+    """Chewing: 1-2 Hz trains of 20-100 Hz muscle bursts over the temporalis (T3/T4, F7/F8).
+    The 50-200 µV drawn (Tatum 2014) scales unit-SD noise at each burst's crest, so measured peaks
+    are larger: about 180-600 µV (median 370 µV, up to about 760 µV) at T3/T4/F7/F8, with an RMS
+    over the whole span of 25-75 µV on the largest channel."""
     m = b - a; t = np.arange(m) / fs
     temporal = sum(_weights(ELECTRODE_XY[c], 0.3) for c in TEMPORALIS)[:, None]
     bursts = np.clip(np.sin(2 * np.pi * rng.uniform(1, 2) * t), 0, None) ** 4
