@@ -35,7 +35,7 @@ test: setup  ## notebook tests, every notebook run top to bottom in a Jupyter ke
 	$(BIN)/nbdev_export
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2  # one torch thread per notebook: two notebooks on two cores, no oversubscription
 	$(PY) tools/run_notebooks.py
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q --durations=5 tests
 
 lab: setup  ## JupyterLab on the notebooks, from the project venv (LAB_ARGS: more options, e.g. --no-browser --port 8889)
 	cd nbs && ../$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
