@@ -8,10 +8,11 @@ import dataclasses, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from .edf_cache import (binary_events, write_annotations, write_json, sample_labels, open_entry, log, progress,
-                                  recorded_mask, MASKED_LABEL)
-from .inference import (PostProcessing, detect_events, stitch, overlap_score, score_recordings, auroc,
-                                  average_precision, load_model, recording_traces, per_second_probs, THRESHOLDS, at_threshold,
+from .edf_cache import (binary_events, write_annotations, write_json, sample_labels,
+                                  open_entry, log, progress, recorded_mask, MASKED_LABEL)
+from .inference import (PostProcessing, detect_events, stitch, overlap_score,
+                                  score_recordings, auroc, average_precision, load_model,
+                                  recording_traces, per_second_probs, THRESHOLDS, at_threshold,
                                   fa_curve, best_at_fa, reference_events, mask_gaps)
 from .manifest import cache_corpus
 
@@ -24,9 +25,11 @@ __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'ZABIHI_BANDS', 'SUMMARIES', 'PER_CHA
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
                         max_fa_per_24h:float=10.0, # false-alarm budget
-                        thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), min_durations=(5.0, 10.0, 20.0),
+                        thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+                        min_durations=(5.0, 10.0, 20.0),
                         merge_gaps=(10.0, 30.0, 60.0)) -> tuple[PostProcessing, dict]:
-    "Best OVERLAP sensitivity with FA/24h <= `max_fa_per_24h` (then fewest FA) over a grid; the chosen `PostProcessing` and its dev scores."
+    """Best OVERLAP sensitivity with FA/24h <= `max_fa_per_24h` (then fewest FA) over a grid;
+    the chosen `PostProcessing` and its dev scores."""
     best, best_key = PostProcessing(), None
     for th in thresholds:
         for md in min_durations:
@@ -35,7 +38,8 @@ def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `r
                 o = score_recordings(recs, pp, scorers=("overlap",))["overlap"]
                 key = (o["fa_per_24h"] <= max_fa_per_24h, o["sensitivity"], -o["fa_per_24h"])
                 if best_key is None or key > best_key: best, best_key = pp, key
-    return best, {"max_fa_per_24h": max_fa_per_24h, "within_budget": best_key[0], "dev_sensitivity": best_key[1],
+    return best, {"max_fa_per_24h": max_fa_per_24h, "within_budget": best_key[0],
+                  "dev_sensitivity": best_key[1],
                   "dev_fa_per_24h": -best_key[2]}
 
 # %% ../nbs/05_eval.ipynb #24403c9e
@@ -44,7 +48,8 @@ FA_TARGETS = (10, 5, 2.5, 1) # FA/24h
 def operating_points(dev:list[dict], # where thresholds are chosen
                      recs:list[dict], # the split reported
                      pp:PostProcessing, targets=FA_TARGETS, thresholds=THRESHOLDS) -> dict:
-    "Per FA/24h target: the dev-chosen threshold and what it gives on dev and on `recs` (None: dev never reaches the target)."
+    """Per FA/24h target: the dev-chosen threshold and what it gives on dev and on `recs` (None:
+    dev never reaches the target)."""
     dev_curve, points = fa_curve(dev, pp, thresholds), {}
     for t in targets:
         best = best_at_fa(dev_curve, t)
@@ -54,11 +59,13 @@ def operating_points(dev:list[dict], # where thresholds are chosen
         points[f"{t:g}"] = {"threshold": th, "dev_sensitivity": dev_sens, "dev_fa_per_24h": dev_fa,
                             "sensitivity": o["sensitivity"], "fa_per_24h": o["fa_per_24h"]}
     return {"points": points, "dev_curve": dev_curve,
-            "how": "threshold chosen on dev for the highest NEDC v6.0.0 OVERLAP sensitivity with FA/24h <= target, applied "
-                   "unchanged to the reported split; pooled over recordings; false alarms per 24 h of recording; null: not reached on dev"}
+            "how": "threshold chosen on dev for the highest NEDC v6.0.0 OVERLAP sensitivity with "
+                   "FA/24h <= target, applied unchanged to the reported split; pooled over "
+                   "recordings; false alarms per 24 h of recording; null: not reached on dev"}
 
 # %% ../nbs/05_eval.ipynb #1bdf09c4
-def bootstrap_ci(refs:list[list], hyps:list[list], durations:list[float], n_boot:int=2000, seed:int=0, level:float=0.95) -> dict:
+def bootstrap_ci(refs:list[list], hyps:list[list], durations:list[float], n_boot:int=2000,
+                 seed:int=0, level:float=0.95) -> dict:
     "Percentile bootstrap intervals over recordings for pooled OVERLAP sensitivity and FA/24h."
     o = [overlap_score(r, h) for r, h in zip(refs, hyps)]
     hits, nref, fa = (np.array([x[k] for x in o], float) for k in ("hits", "ref", "fa"))
@@ -67,7 +74,8 @@ def bootstrap_ci(refs:list[list], hyps:list[list], durations:list[float], n_boot
     with np.errstate(invalid="ignore", divide="ignore"):
         sens, far = hits[idx].sum(1) / nref[idx].sum(1), fa[idx].sum(1) / dur[idx].sum(1) * 24
     q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    return {"sensitivity": np.nanpercentile(sens, q).tolist(), "fa_per_24h": np.percentile(far, q).tolist(), "level": level,
+    return {"sensitivity": np.nanpercentile(sens, q).tolist(),
+            "fa_per_24h": np.percentile(far, q).tolist(), "level": level,
             "how": "percentile bootstrap over recordings, NEDC v6.0.0 OVERLAP pooled"}
 
 # %% ../nbs/05_eval.ipynb #010fea81
@@ -75,31 +83,38 @@ BASELINE_BANDS = ((1, 4), (4, 8), (8, 13), (13, 30)) # Hz: delta, theta, alpha, 
 
 def second_features(x:np.ndarray, # (channels, samples) preprocessed EEG
                     fs:int=256, # sampling rate
-                    chunk_s:int=600, # seconds transformed at a time (bounds memory on long recordings)
+                    chunk_s:int=600, # seconds transformed at once (caps memory on long recordings)
                    ) -> np.ndarray:
     "`(seconds, 20)` line-length and band-power features of each whole second of `x` (see above)."
     from scipy.ndimage import uniform_filter1d
     n, win, raw = x.shape[1] // fs, np.hanning(fs).astype(np.float32), []
     if n == 0: return np.zeros((0, 4 * (1 + len(BASELINE_BANDS))), np.float32)
     for a in range(0, n, chunk_s):
-        e = np.asarray(x[:, a * fs:min(n, a + chunk_s) * fs], np.float32).reshape(x.shape[0], -1, fs)
+        e = np.asarray(x[:, a * fs:min(n, a + chunk_s) * fs],
+                       np.float32).reshape(x.shape[0], -1, fs)
         spec = np.abs(np.fft.rfft(e * win, axis=2)) ** 2  # 1 Hz bins
-        raw.append(np.stack([np.abs(np.diff(e, axis=2)).mean(2)] + [spec[:, :, lo:hi].mean(2) for lo, hi in BASELINE_BANDS]))
+        raw.append(np.stack([np.abs(np.diff(e, axis=2)).mean(2)]
+                            + [spec[:, :, lo:hi].mean(2) for lo, hi in BASELINE_BANDS]))
     f = np.log(np.concatenate(raw, axis=2) + 1e-6)  # (features, channels, seconds)
     f -= np.median(f, axis=2, keepdims=True)
     f = np.concatenate([f.mean(1), f.max(1)]).T
-    return np.concatenate([f, uniform_filter1d(f, 9, axis=0, mode="nearest")], axis=1).astype(np.float32)
+    return np.concatenate([f, uniform_filter1d(f, 9, axis=0, mode="nearest")],
+                          axis=1).astype(np.float32)
 
 def _second_labels(seizures:list, n:int) -> np.ndarray:
     "1 for each second `t` whose middle `t + 0.5` lies in a seizure."
     return sample_labels([(s - 0.5, e - 0.5) for s, e in seizures], n, 1.0)
 
-def _split_features(cache_dir, split:str, params:dict, featurize, max_recordings:int|None=None, tag:str="BASELINE"):
-    """`(ids, [features], [labels], [metas])` of (evenly spaced, at most `max_recordings`) recordings of
-    `split`; a second starting in a gap is labelled `MASKED_LABEL` (no data: never fitted on)."""
+def _split_features(cache_dir, split:str, params:dict, featurize, max_recordings:int|None=None,
+                    tag:str="BASELINE"):
+    """`(ids, [features], [labels], [metas])` of (evenly spaced, at most `max_recordings`)
+    recordings of `split`; a second starting in a gap is labelled `MASKED_LABEL` (no data: never
+    fitted on)."""
     from seizure_nb.manifest import load_manifest
     ids = load_manifest(cache_dir, split, params).recordings
-    if max_recordings: ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1, min(len(ids), max_recordings)).astype(int))]
+    if max_recordings:
+        ids = [ids[i] for i in np.unique(np.linspace(0, len(ids) - 1,
+                                                     min(len(ids), max_recordings)).astype(int))]
     X, y, metas = [], [], []
     for rec_id in progress(ids, desc=f"[{tag}] {split} features", leave=False):
         data, _, meta = open_entry(cache_dir, split, rec_id)
@@ -128,29 +143,36 @@ class LineLengthBaseline:
         from scipy.special import expit
         _, X, y, _ = _split_features(cache_dir, "train", params, second_features, max_recordings)
         X, y = (a.astype(np.float64) for a in _fit_rows(X, y))
-        if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
+        if not 0 < y.mean() < 1:
+            raise ValueError(
+                f"{cache_dir}: the baseline needs seizure and background seconds in train")
         mean, std = X.mean(0), X.std(0) + 1e-6
         Z, wts = (X - mean) / std, np.where(y > 0, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
         def loss(w):
             z = Z @ w[:-1] + w[-1]; g = (expit(z) - y) * wts / len(z)
-            return float((wts * (np.logaddexp(0, z) - y * z)).mean() + l2 * w[:-1] @ w[:-1]), np.r_[Z.T @ g + 2 * l2 * w[:-1], g.sum()]
-        return cls(mean, std, minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B").x)
+            return float((wts * (np.logaddexp(0, z) - y * z)).mean()
+                         + l2 * w[:-1] @ w[:-1]), np.r_[Z.T @ g + 2 * l2 * w[:-1], g.sum()]
+        return cls(mean, std,
+                   minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B").x)
 
     def traces(self, cache_dir, split:str, params:dict) -> list[dict]:
-        "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
+        """Recordings of `split` as `recording_traces` gives them, with the baseline's probability
+        as trace."""
         from scipy.special import expit
         ids, X, _, metas = _split_features(cache_dir, split, params, second_features)
         p = lambda x: expit((x - self.mean) / self.std @ self.w[:-1] + self.w[-1])
         return [dict(rec_id=i, trace=mask_gaps(p(x), m["gaps"]),
-                     ref=reference_events(m), duration_s=m["duration_s"], recorded_s=m["recorded_s"])
+                     ref=reference_events(m), duration_s=m["duration_s"],
+                     recorded_s=m["recorded_s"])
                 for i, x, m in zip(ids, X, metas)]
 
 # %% ../nbs/05_eval.ipynb #21f89bd6
 ZABIHI_BANDS = ((1, 4), (4, 8), (8, 13), (13, 30), (30, 80)) # Hz: delta, theta, alpha, beta, gamma
 SUMMARIES = ("mean", "max", "min", "std") # over channels
-PER_CHANNEL = ("line_length", "log_sd", "log_peak_to_peak", "hjorth_mobility", "hjorth_complexity", "skewness",
-               "kurtosis", "zero_crossings", "spectral_entropy", "dominant_hz", *(f"log_power_{lo}_{hi}" for lo, hi in
-               ZABIHI_BANDS), *(f"rel_power_{lo}_{hi}" for lo, hi in ZABIHI_BANDS), "log_slow_fast_ratio")
+PER_CHANNEL = ("line_length", "log_sd", "log_peak_to_peak", "hjorth_mobility", "hjorth_complexity",
+               "skewness", "kurtosis", "zero_crossings", "spectral_entropy", "dominant_hz",
+               *(f"log_power_{lo}_{hi}" for lo, hi in ZABIHI_BANDS),
+               *(f"rel_power_{lo}_{hi}" for lo, hi in ZABIHI_BANDS), "log_slow_fast_ratio")
 
 def _per_channel(e:np.ndarray, fs:int) -> np.ndarray:
     "(features, channels, seconds) of one-second epochs `e` (channels, seconds, fs)."
@@ -164,13 +186,16 @@ def _per_channel(e:np.ndarray, fs:int) -> np.ndarray:
     p = spec[:, :, 1:80] / (spec[:, :, 1:80].sum(2, keepdims=True) + 1e-9)
     entropy = -(p * np.log(p + 1e-12)).sum(2) / np.log(p.shape[2])
     zero_cross = (np.diff(np.sign(z), axis=2) != 0).mean(2)
-    return np.stack([np.log(np.abs(d).mean(2) + 1e-9), 0.5 * np.log(var), np.log(np.ptp(e, axis=2) + 1e-9),
+    return np.stack([np.log(np.abs(d).mean(2) + 1e-9), 0.5 * np.log(var),
+                     np.log(np.ptp(e, axis=2) + 1e-9),
                      mob, comp, (z ** 3).mean(2), (z ** 4).mean(2), zero_cross, entropy,
                      np.argmax(spec[:, :, 1:30], axis=2) + 1.0,
-                     *np.log(bands), *(bands / total), np.log((bands[0] + bands[1]) / (bands[2] + bands[3]))])
+                     *np.log(bands), *(bands / total),
+                     np.log((bands[0] + bands[1]) / (bands[2] + bands[3]))])
 
 def _context(f:np.ndarray, k:int) -> tuple[np.ndarray, np.ndarray]:
-    "Means of `f` (seconds, features) over the `k` seconds before and the `k` seconds after each second."
+    """Means of `f` (seconds, features) over the `k` seconds before and the `k` seconds after each
+    second."""
     c = np.concatenate([np.zeros((1, f.shape[1])), np.cumsum(f, 0)])
     i = np.arange(len(f))
     lo, hi = np.maximum(i - k, 0), np.minimum(i + 1 + k, len(f))
@@ -180,13 +205,15 @@ def _context(f:np.ndarray, k:int) -> tuple[np.ndarray, np.ndarray]:
 
 def zabihi_features(x:np.ndarray, # (channels, samples) preprocessed EEG
                     fs:int=256, # sampling rate
-                    context_s:int=30, # seconds of context on each side (the future half makes it offline)
-                    chunk_s:int=600, # seconds transformed at a time (bounds memory on long recordings)
+                    context_s:int=30, # context (s) on each side (the future half makes it offline)
+                    chunk_s:int=600, # seconds transformed at once (caps memory on long recordings)
                    ) -> np.ndarray:
-    "`(seconds, 21 x 4 x 3)` features of each whole second of `x`: per channel, summarised, with past and future context."
+    """`(seconds, 21 x 4 x 3)` features of each whole second of `x`:
+    per channel, summarised, with past and future context."""
     n, per = x.shape[1] // fs, []
     for a in range(0, n, chunk_s):
-        e = np.asarray(x[:, a * fs:min(n, a + chunk_s) * fs], np.float32).reshape(x.shape[0], -1, fs)
+        e = np.asarray(x[:, a * fs:min(n, a + chunk_s) * fs],
+                       np.float32).reshape(x.shape[0], -1, fs)
         per.append(_per_channel(e, fs))
     if n == 0: return np.zeros((0, len(PER_CHANNEL) * len(SUMMARIES) * 3), np.float32)
     f = np.concatenate(per, axis=2)  # (features, channels, seconds)
@@ -200,7 +227,8 @@ GBM_GRID = (dict(learning_rate=0.1, max_leaf_nodes=15), dict(learning_rate=0.05,
 
 @dataclass
 class GradientBoostingBaseline:
-    "The strong classical detector: gradient-boosted trees on `zabihi_features`, fitted on train, tuned on dev."
+    """The strong classical detector: gradient-boosted trees on `zabihi_features`, fitted on train,
+    tuned on dev."""
     model: object # a fitted sklearn HistGradientBoostingClassifier
     tuning: list # (hyper-parameters, dev AUROC) of each candidate
 
@@ -211,41 +239,50 @@ class GradientBoostingBaseline:
         from sklearn.ensemble import HistGradientBoostingClassifier
         _, X, y, _ = _split_features(cache_dir, "train", params, zabihi_features, max_recordings)
         X, y = _fit_rows(X, y)
-        if not 0 < y.mean() < 1: raise ValueError(f"{cache_dir}: the baseline needs seizure and background seconds in train")
+        if not 0 < y.mean() < 1:
+            raise ValueError(
+                f"{cache_dir}: the baseline needs seizure and background seconds in train")
         _, Xd, yd, _ = _split_features(cache_dir, "dev", params, zabihi_features)
         Xd, yd = _fit_rows(Xd, yd)
         best, tuning = None, []
         for hp in grid:
-            m = HistGradientBoostingClassifier(max_iter=200, l2_regularization=1.0, class_weight="balanced",
-                                               early_stopping=False, random_state=seed, **hp).fit(X, y)
+            m = HistGradientBoostingClassifier(max_iter=200, l2_regularization=1.0,
+                                               class_weight="balanced", early_stopping=False,
+                                               random_state=seed, **hp).fit(X, y)
             tuning.append((hp, auroc(m.predict_proba(Xd)[:, 1], yd)))
             if best is None or tuning[-1][1] > best[1]: best = (m, tuning[-1][1])
-        log("BASELINE", "gradient boosting tuned on dev (AUROC 1 s): " + "; ".join(f"{h} {a:.3f}" for h, a in tuning))
+        log("BASELINE", "gradient boosting tuned on dev (AUROC 1 s): "
+            + "; ".join(f"{h} {a:.3f}" for h, a in tuning))
         return cls(best[0], tuning)
 
     def traces(self, cache_dir, split:str, params:dict) -> list[dict]:
-        "Recordings of `split` as `recording_traces` gives them, with the baseline's probability as trace."
+        """Recordings of `split` as `recording_traces` gives them, with the baseline's probability
+        as trace."""
         ids, X, _, metas = _split_features(cache_dir, split, params, zabihi_features)
-        return [dict(rec_id=i, trace=mask_gaps(self.model.predict_proba(x)[:, 1] if len(x) else np.zeros(0), m["gaps"]),
-                     ref=reference_events(m), duration_s=m["duration_s"], recorded_s=m["recorded_s"])
+        return [dict(rec_id=i, trace=mask_gaps(self.model.predict_proba(x)[:, 1] if len(x)
+                                               else np.zeros(0), m["gaps"]),
+                     ref=reference_events(m), duration_s=m["duration_s"],
+                     recorded_s=m["recorded_s"])
                 for i, x, m in zip(ids, X, metas)]
 
 # %% ../nbs/05_eval.ipynb #6f612637
 def evaluate_split(recs:list[dict], # the split reported, from `recording_traces`
-                   dev:list[dict], # dev recordings: operating points are chosen here (`recs` itself when reporting dev)
+                   dev:list[dict], # where operating points are chosen (`recs` when reporting dev)
                    pp:PostProcessing, # post-processing tuned on dev
                    split:str="eval", # name of the reported split, written into every figure
                    out_dir:Path|str|None=None,
-                   tuning:dict|None=None, # what `tune_postprocessing` reported on dev, kept with `pp`
+                   tuning:dict|None=None, # `tune_postprocessing`'s dev report, kept with `pp`
                   ) -> dict:
     "Every score of `recs`; hypothesis `.csv_bi` files and `metrics.json` in `out_dir`."
     metrics = {"split": split} | score_recordings(recs, pp)
     sec_p = np.concatenate([r["trace"] for r in recs])
     sec_y = np.concatenate([_second_labels(r["ref"], len(r["trace"])) for r in recs])
     ok = ~np.isnan(sec_p)  # seconds without output (gaps, beyond the last window) are not scored
-    metrics["auroc_1s"], metrics["pr_auc_1s"] = auroc(sec_p[ok], sec_y[ok]), average_precision(sec_p[ok], sec_y[ok])
+    metrics["auroc_1s"], metrics["pr_auc_1s"] = (auroc(sec_p[ok], sec_y[ok]),
+                                                 average_precision(sec_p[ok], sec_y[ok]))
     metrics["operating_points"] = operating_points(dev, recs, pp)
-    metrics["oracle_curve"] = fa_curve(recs, pp)  # best threshold chosen on this split itself: plots only, never a result
+    # best threshold chosen on this split itself: plots only, never a result
+    metrics["oracle_curve"] = fa_curve(recs, pp)
     hyps = [detect_events(r["trace"], pp) for r in recs]
     recorded = [r.get("recorded_s", r["duration_s"]) for r in recs]
     metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, recorded)
@@ -254,7 +291,8 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
     if out_dir:
         out_dir = Path(out_dir)
         for r, h in zip(recs, hyps):
-            write_annotations(out_dir / "hyp" / f"{r['rec_id']}.csv_bi", binary_events(h, r["duration_s"]), r["duration_s"], r["rec_id"])
+            write_annotations(out_dir / "hyp" / f"{r['rec_id']}.csv_bi",
+                              binary_events(h, r["duration_s"]), r["duration_s"], r["rec_id"])
         write_json(out_dir / "metrics.json", metrics)
     return metrics
 
@@ -292,9 +330,11 @@ def plot_timelines(recs:list[dict], pp:PostProcessing, ax=None, max_recordings:i
     if ax is None: _, ax = plt.subplots(figsize=(11, 0.6 * len(recs) + 1))
     for i, r in enumerate(recs):
         y = -i
-        ax.plot(np.arange(len(r["trace"])), y + 0.8 * np.nan_to_num(r["trace"]) - 0.4, color="gray", lw=0.6)
+        ax.plot(np.arange(len(r["trace"])), y + 0.8 * np.nan_to_num(r["trace"]) - 0.4,
+                color="gray", lw=0.6)
         for s, e in r["ref"]: ax.fill_between([s, e], y - 0.45, y, color="tab:red", alpha=.5, lw=0)
-        for s, e in detect_events(r["trace"], pp): ax.fill_between([s, e], y, y + 0.45, color="tab:blue", alpha=.5, lw=0)
+        for s, e in detect_events(r["trace"], pp):
+            ax.fill_between([s, e], y, y + 0.45, color="tab:blue", alpha=.5, lw=0)
     from matplotlib.patches import Patch
     ax.set_yticks([-i for i in range(len(recs))], [r["rec_id"] for r in recs], fontsize=7)
     ax.set_xlabel("time in the recording (s)"); ax.set_ylabel(f"{len(recs)} of {n} recordings")
@@ -308,70 +348,91 @@ def plot_timelines(recs:list[dict], pp:PostProcessing, ax=None, max_recordings:i
 
 # %% ../nbs/05_eval.ipynb #ef7f9312
 HEADLINE = ("overlap", "taes", "szcore", "auroc_1s", "pr_auc_1s", "overlap_ci", "postprocessing")
-BASELINES = (("baseline", LineLengthBaseline), ("strong_baseline", GradientBoostingBaseline)) # metrics key, detector
+# metrics key, detector
+BASELINES = (("baseline", LineLengthBaseline), ("strong_baseline", GradientBoostingBaseline))
 
-def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|None=None, device:str="cpu",
-                        max_fa_per_24h:float=10.0, # false-alarm budget of the post-processing tuned on dev
-                        baseline:bool|tuple=True, # fit, tune and score every baseline of `BASELINES` (True), none, or those keys
+def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|None=None,
+                        device:str="cpu",
+                        max_fa_per_24h:float=10.0, # FA/24h budget of post-processing tuned on dev
+                        baseline:bool|tuple=True, # all `BASELINES` (True), none, or those keys
                        ) -> dict:
-    "Tune post-processing on dev, score `split` (model and baseline), write outputs under `out_dir` (default: next to the checkpoint)."
-    from matplotlib.figure import Figure  # drawn off-screen, whatever backend the caller (a notebook) uses
+    """Tune post-processing on dev, score `split` (model and baseline), write outputs under
+    `out_dir` (default: next to the checkpoint). Each `baseline` is fitted, tuned and scored."""
+    # drawn off-screen, whatever backend the caller (a notebook) uses
+    from matplotlib.figure import Figure
     model, cfg = load_model(checkpoint, device)
     out_dir = Path(out_dir or Path(checkpoint).parent / f"eval_{split}")
     cache, params = cfg.data.cache_dir, cfg.data.manifest_params
     traces = lambda s: recording_traces(model, cache, s, params, cfg.train.batch_size, device)
     dev = traces("dev")
     pp, info = tune_postprocessing(dev, max_fa_per_24h)
-    log("EVAL", f"post-processing tuned on dev: {pp} (dev OVERLAP sensitivity {info['dev_sensitivity']:.3f} at {info['dev_fa_per_24h']:.2f} FA/24h)")
+    log("EVAL", f"post-processing tuned on dev: {pp} (dev OVERLAP sensitivity "
+                f"{info['dev_sensitivity']:.3f} at {info['dev_fa_per_24h']:.2f} FA/24h)")
     recs = dev if split == "dev" else traces(split)
-    metrics = evaluate_split(recs, dev, pp, split, out_dir, info) | {"checkpoint": str(checkpoint), "out_dir": str(out_dir),
-                                                             "corpus": cache_corpus(cache)}
+    metrics = evaluate_split(recs, dev, pp, split, out_dir, info) | {
+        "checkpoint": str(checkpoint), "out_dir": str(out_dir), "corpus": cache_corpus(cache)}
     for key, cls in (b for b in BASELINES if baseline is True or (baseline and b[0] in baseline)):
         b = cls.fit(cache, params)
         bdev = b.traces(cache, "dev", params)
         bpp, binfo = tune_postprocessing(bdev, max_fa_per_24h)
-        bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp, split, out_dir / key, binfo)
-        metrics[key] = {k: bm[k] for k in HEADLINE} | {"operating_points": bm["operating_points"]["points"]}
-    write_json(out_dir / "metrics.json", metrics); write_json(Path(checkpoint).parent / "postprocessing.json", asdict(pp))
+        bm = evaluate_split(bdev if split == "dev" else b.traces(cache, split, params), bdev, bpp,
+                            split, out_dir / key, binfo)
+        metrics[key] = ({k: bm[k] for k in HEADLINE}
+                        | {"operating_points": bm["operating_points"]["points"]})
+    write_json(out_dir / "metrics.json", metrics)
+    write_json(Path(checkpoint).parent / "postprocessing.json", asdict(pp))
     fig = Figure(figsize=(14, 0.45 * min(12, len(recs)) + 2.5))
     axs = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.5]})
-    plot_fa_curve(metrics, axs[0]); plot_timelines(recs, pp, axs[1]); fig.tight_layout(); fig.savefig(out_dir / "events.png", dpi=110)
+    plot_fa_curve(metrics, axs[0]); plot_timelines(recs, pp, axs[1]); fig.tight_layout()
+    fig.savefig(out_dir / "events.png", dpi=110)
     o = metrics["overlap"]
-    log("EVAL", f"{split}: {metrics['recordings']} recordings, {metrics['hours']:.2f} h, {metrics['seizures']} seizures; "
-                f"OVERLAP sensitivity {o['sensitivity']:.3f} at {o['fa_per_24h']:.1f} FA/24h; AUROC(1 s) {metrics['auroc_1s']:.3f}"
-                + "".join(f"; {k} {metrics[k]['overlap']['sensitivity']:.3f} at {metrics[k]['overlap']['fa_per_24h']:.1f} FA/24h"
+    log("EVAL", f"{split}: {metrics['recordings']} recordings, {metrics['hours']:.2f} h, "
+                f"{metrics['seizures']} seizures; "
+                f"OVERLAP sensitivity {o['sensitivity']:.3f} at {o['fa_per_24h']:.1f} FA/24h; "
+                f"AUROC(1 s) {metrics['auroc_1s']:.3f}"
+                + "".join(f"; {k} {metrics[k]['overlap']['sensitivity']:.3f} at "
+                          f"{metrics[k]['overlap']['fa_per_24h']:.1f} FA/24h"
                           for k, _ in BASELINES if k in metrics))
     return metrics
 
 def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu",
-                 batch_size:int|None=None, # windows per forward pass; None: `predict_batch_size` (about 2 GB)
-                 stride_s:float|None=None, # seconds between window starts; None: the checkpoint's `data.stride_s`
+                 batch_size:int|None=None, # windows per batch; None: `predict_batch_size` (~2 GB)
+                 stride_s:float|None=None, # window step (s); None: the checkpoint's `data.stride_s`
                 ) -> tuple[list[Path], dict[str, str]]:
-    "Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`; returns the files written and `{edf: error}` of those that failed."
+    """Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`;
+    returns the files written and `{edf: error}` of those that failed."""
     import torch
     from seizure_nb.edf_cache import read_eeg, preprocess
     from seizure_nb.manifest import window_starts, manifest_params
     from seizure_nb.inference import predict_batch_size
     from seizure_nb.sampler import cut_window
     root, dests = prediction_paths(edfs, out_dir)  # colliding names refused before any work
-    log("EVAL", f"{len(dests)} EDF file(s): each .csv_bi goes under {out_dir} at its EDF's path relative to {root}")
+    log("EVAL", f"{len(dests)} EDF file(s): each .csv_bi goes under {out_dir} at its EDF's path "
+                f"relative to {root}")
     model, cfg = load_model(checkpoint, device)
     if stride_s is not None and not 0 < stride_s <= cfg.data.window_s:
-        raise ValueError(f"prediction stride {stride_s} s: must be > 0 and at most the window ({cfg.data.window_s} s)")
+        raise ValueError(f"prediction stride {stride_s} s: must be > 0 and at most the window "
+                         f"({cfg.data.window_s} s)")
     ppf = Path(checkpoint).parent / "postprocessing.json"
     pp = PostProcessing(**json.loads(ppf.read_text())) if ppf.exists() else PostProcessing()
-    p, mp = cfg.data.prep, manifest_params(cfg.data.prep, cfg.data.window_s, stride_s or cfg.data.stride_s)
+    p, mp = cfg.data.prep, manifest_params(cfg.data.prep, cfg.data.window_s,
+                                           stride_s or cfg.data.stride_s)
     bs = batch_size or predict_batch_size(cfg.model, mp["window"])
     def predict_one(edf:Path, dest:Path) -> Path:
         raw = read_eeg(edf, p.missing)
         x, _ = preprocess(raw, p)
-        starts = window_starts(x.shape[1], mp["window"], mp["stride"])  # one padded window when shorter than a window
+        # one padded window when shorter than a window
+        starts = window_starts(x.shape[1], mp["window"], mp["stride"])
         with torch.no_grad():
-            probs = [per_second_probs(model(torch.stack([cut_window(x, s, mp["window"])[0] for s in starts[i:i + bs]]).to(device)), p.fs).cpu().numpy()
+            probs = [per_second_probs(model(torch.stack([cut_window(x, s, mp["window"])[0]
+                                                         for s in starts[i:i + bs]]).to(device)),
+                                      p.fs).cpu().numpy()
                      for i in range(0, len(starts), bs)]
-        trace = mask_gaps(stitch(np.concatenate(probs), starts // p.fs, x.shape[1] // p.fs), raw.gaps)
+        trace = mask_gaps(stitch(np.concatenate(probs), starts // p.fs,
+                                 x.shape[1] // p.fs), raw.gaps)
         events = detect_events(trace, pp)  # none in a gap (EDF+D): no output there
-        return write_annotations(dest, binary_events(events, x.shape[1] / p.fs), x.shape[1] / p.fs, edf.stem)
+        return write_annotations(dest, binary_events(events, x.shape[1] / p.fs),
+                                 x.shape[1] / p.fs, edf.stem)
     outs, failed = [], {}
     for edf, dest in dests.items():
         try: outs.append(predict_one(edf, dest))
@@ -384,26 +445,34 @@ def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="c
 def prediction_paths(edfs:list, # EDF paths as given
                      out_dir:Path|str, # where the `.csv_bi` files go
                     ) -> tuple[Path, dict[Path, Path]]:
-    "The inputs' common folder and `{edf: csv_bi}`: each EDF's path relative to that folder, mirrored under `out_dir`; raises naming both EDFs when two would still share an output (`X.edf` and `X.EDF`)."
+    """The inputs' common folder and `{edf: csv_bi}`:
+    each EDF's path relative to that folder, mirrored under `out_dir`; raises naming both EDFs when
+    two would still share an output (`X.edf` and `X.EDF`)."""
     srcs = {}
-    for e in edfs: srcs.setdefault(Path(os.path.abspath(e)), Path(e))  # a file listed twice is predicted once
+    # a file listed twice is predicted once
+    for e in edfs: srcs.setdefault(Path(os.path.abspath(e)), Path(e))
     if not srcs: return Path(out_dir), {}
     root = Path(os.path.commonpath([p.parent for p in srcs]))
     dests, seen = {}, {}
     for a, e in srcs.items():
         d = Path(out_dir) / a.relative_to(root).with_suffix(".csv_bi")
-        if d in seen: raise ValueError(f"{seen[d]} and {e} would both be written to {d}: rename one (nothing was predicted)")
+        if d in seen:
+            raise ValueError(f"{seen[d]} and {e} would both be written to {d}: rename one (nothing "
+                             "was predicted)")
         dests[e] = d; seen[d] = e
     return root, dests
 
 # %% ../nbs/05_eval.ipynb #e1ab1144
-def _fmt(v, spec:str=".3f") -> str: return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else format(v, spec)
+def _fmt(v, spec:str=".3f") -> str:
+    return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else format(v, spec)
 
 def _score_rows(m:dict) -> list[str]:
     "The report's score cells of one metrics dict (model or baseline), in `REPORT_ROWS` order."
     o, t, zp, zs = m["overlap"], m["taes"], m["szcore"]["pooled"], m["szcore"]["per_subject"]
-    z = lambda d: f"{_fmt(d['sensitivity'])} / {_fmt(d['precision'])} / {_fmt(d['f1'])} / {_fmt(d['fa_per_24h'], '.2f')}"
-    return [f"{_fmt(o['sensitivity'])} / {_fmt(o['fa_per_24h'], '.2f')}", f"{_fmt(t['sensitivity'])} / {_fmt(t['fa_per_24h'], '.2f')}",
+    z = lambda d: (f"{_fmt(d['sensitivity'])} / {_fmt(d['precision'])} / {_fmt(d['f1'])} / "
+                   f"{_fmt(d['fa_per_24h'], '.2f')}")
+    return [f"{_fmt(o['sensitivity'])} / {_fmt(o['fa_per_24h'], '.2f')}",
+            f"{_fmt(t['sensitivity'])} / {_fmt(t['fa_per_24h'], '.2f')}",
             z(zp), z(zs), f"{_fmt(m['auroc_1s'])} / {_fmt(m['pr_auc_1s'])}",
             "{} to {}".format(*(_fmt(v) for v in m["overlap_ci"]["sensitivity"]))]
 
@@ -413,31 +482,38 @@ REPORT_ROWS = ("OVERLAP (NEDC v6.0.0) sensitivity / FA per 24 h, pooled over rec
                "SzCORE sensitivity / precision / F1 / FA per 24 h, mean over subjects",
                "AUROC / PR-AUC of per-second probabilities, pooled",
                "OVERLAP sensitivity, 95% bootstrap interval over recordings")
-DETECTORS = {"baseline": "baseline (line length + band power)", "strong_baseline": "strong baseline (gradient boosting, offline)"}
+DETECTORS = {"baseline": "baseline (line length + band power)",
+             "strong_baseline": "strong baseline (gradient boosting, offline)"}
 
 def _corpus_line(c:dict|None) -> str:
     "The report's corpus line: release, files, file-list hash (`manifest.cache_corpus`)."
-    if not c or "files" not in c: return f"corpus: {(c or {}).get('release', 'unknown')} (no cache summary)"
+    if not c or "files" not in c:
+        return f"corpus: {(c or {}).get('release', 'unknown')} (no cache summary)"
     return f"corpus: {c['release']}, {c['files']} files, file list {c['file_list_hash']}"
 
 def _pp_text(d:dict) -> str:
-    "A detector's post-processing, and whether it met the false-alarm budget on dev (`tune_postprocessing`)."
+    """A detector's post-processing, and whether it met the false-alarm budget on dev
+    (`tune_postprocessing`)."""
     pp = str(PostProcessing(**{f.name: d[f.name] for f in dataclasses.fields(PostProcessing)}))
     if "within_budget" not in d: return pp
-    dev, budget = f"{_fmt(d['dev_sensitivity'])} at {_fmt(d['dev_fa_per_24h'], '.2f')} FA/24h", f"{d['max_fa_per_24h']:g} FA/24h"
+    dev, budget = (f"{_fmt(d['dev_sensitivity'])} at {_fmt(d['dev_fa_per_24h'], '.2f')} FA/24h",
+                   f"{d['max_fa_per_24h']:g} FA/24h")
     if d["within_budget"]: return f"{pp} (dev: {dev}, within the {budget} budget)"
-    return f"{pp} (**no setting met the {budget} budget on dev**; the most sensitive was kept: {dev})"
+    return (f"{pp} (**no setting met the {budget} budget on dev**; "
+            f"the most sensitive was kept: {dev})")
 
 def _dev_resolution(m:dict) -> str:
     "How coarse dev's false-alarm rates are: one false alarm over dev's recorded hours, in FA/24h."
     if not m.get("dev_hours"): return ""
-    return (f"\nDev holds {m['dev_hours']:.2f} h of recording, so one false alarm there is {24 / m['dev_hours']:.1f} FA/24h;"
+    return (f"\nDev holds {m['dev_hours']:.2f} h of recording, so one false alarm there is "
+            f"{24 / m['dev_hours']:.1f} FA/24h;"
             " a lower target means no false alarm on dev at all.")
 
 def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str="cpu") -> Path:
     "Plots and `report.md` for a finished run and its evaluation (from `evaluate_checkpoint`)."
     import torch
-    from matplotlib.figure import Figure  # drawn off-screen, whatever backend the caller (a notebook) uses
+    # drawn off-screen, whatever backend the caller (a notebook) uses
+    from matplotlib.figure import Figure
     from seizure_nb.manifest import load_manifest
     from seizure_nb.sampler import WindowDataset, plot_window
     run_dir = Path(run_dir)
@@ -445,7 +521,8 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     fig = Figure(figsize=(11, 3.2)); axs = fig.subplots(1, 2)
     tr = [(r["step"], r["train/loss"]) for r in rows if "train/loss" in r]
     dv = [(r["step"], r["dev/auroc"]) for r in rows if "dev/auroc" in r]
-    axs[0].plot(*zip(*tr)); axs[0].set_xlabel("step"); axs[0].set_ylabel("focal loss"); axs[0].set_title("training loss")
+    axs[0].plot(*zip(*tr)); axs[0].set_xlabel("step"); axs[0].set_ylabel("focal loss")
+    axs[0].set_title("training loss")
     axs[1].plot(*zip(*dv), marker="o"); axs[1].axhline(0.5, color="tab:gray", ls=":", lw=1)
     axs[1].set_xlabel("step"); axs[1].set_ylabel("AUROC (1 s)"); axs[1].set_ylim(0, 1)
     axs[1].set_title("dev AUROC (dotted: chance, 0.5)")
@@ -462,35 +539,52 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     fig.tight_layout(); fig.savefig(run_dir / "window.png", dpi=100)
     bases = {k: metrics[k] for k in DETECTORS if k in metrics}
     cols = [_score_rows(metrics)] + [_score_rows(b) for b in bases.values()]
-    scores = "\n".join(f"| {name} | " + " | ".join(c[i] for c in cols) + " |" for i, name in enumerate(REPORT_ROWS))
-    def op(p): return "not reached on dev | " if p is None else f"{p['threshold']:.2f} | {_fmt(p['sensitivity'])} / {_fmt(p['fa_per_24h'], '.2f')}"
-    ops = "\n".join(f"| {t} | {op(p)} | " + " | ".join(op(b["operating_points"].get(t)) for b in bases.values()) + " |"
+    scores = "\n".join(f"| {name} | " + " | ".join(c[i] for c in cols) + " |"
+                       for i, name in enumerate(REPORT_ROWS))
+    def op(p):
+        return ("not reached on dev | " if p is None
+                else f"{p['threshold']:.2f} | {_fmt(p['sensitivity'])} / "
+                     f"{_fmt(p['fa_per_24h'], '.2f')}")
+    ops = "\n".join(f"| {t} | {op(p)} | "
+                    + " | ".join(op(b["operating_points"].get(t)) for b in bases.values()) + " |"
                     for t, p in metrics["operating_points"]["points"].items())
     names = ["model"] + [DETECTORS[k] for k in bases]
     events = Path(os.path.relpath(Path(metrics["out_dir"]) / "events.png", run_dir)).as_posix()
     text = f"""# Run report: {run_dir.name}
 
-Split reported: **{s}** ({metrics['recordings']} recordings, {metrics['hours']:.2f} h recorded, {metrics['seizures']} seizures, {metrics['szcore']['per_subject']['subjects']} subjects).
+Split reported: **{s}** ({metrics['recordings']} recordings, {metrics['hours']:.2f} h recorded, \
+{metrics['seizures']} seizures, {metrics['szcore']['per_subject']['subjects']} subjects).
 {_corpus_line(metrics.get("corpus"))}
-False alarms are counted per event and divided by the recorded time (FA per 24 h; gaps of EDF+D files excluded).
-OVERLAP and TAES are scored as NEDC eval v6.0.0 scores them; SzCORE as the official pipeline (esl-epfl's
-szcore-evaluation) scores it: events cut to whole seconds (1 Hz masks), then `timescoring`'s event scoring.
+False alarms are counted per event and divided by the recorded time (FA per 24 h; gaps of EDF+D \
+files excluded).
+OVERLAP and TAES are scored as NEDC eval v6.0.0 scores them; SzCORE as the official pipeline \
+(esl-epfl's
+szcore-evaluation) scores it: events cut to whole seconds (1 Hz masks), then `timescoring`'s event \
+scoring.
 Post-processing was tuned on dev; nothing below was chosen on {s}.
 
 | {s} split | {' | '.join(names)} |
 |---|{'---|' * len(names)}
 {scores}
 
-Operating points: for each false-alarm target, the threshold with the highest OVERLAP sensitivity on **dev** within
-the target, applied unchanged to {s} (the {s} false-alarm rate it gives may exceed the target).{_dev_resolution(metrics)}
+Operating points: for each false-alarm target, the threshold with the highest OVERLAP sensitivity \
+on **dev** within
+the target, applied unchanged to {s} (the {s} false-alarm rate it gives may exceed the target).\
+{_dev_resolution(metrics)}
 
-| FA/24h target | {' | '.join(f'{n}: threshold | {n}: {s} OVERLAP sensitivity / FA per 24 h' for n in names)} |
+| FA/24h target | \
+{' | '.join(f'{n}: threshold | {n}: {s} OVERLAP sensitivity / FA per 24 h' for n in names)} |
 |---|{'---|---|' * len(names)}
 {ops}
 
-OVERLAP sensitivity {metrics['overlap_ci']['level']:.0%} bootstrap interval over recordings: {_fmt(metrics['overlap_ci']['sensitivity'][0])} to {_fmt(metrics['overlap_ci']['sensitivity'][1])}; FA per 24 h: {_fmt(metrics['overlap_ci']['fa_per_24h'][0], '.2f')} to {_fmt(metrics['overlap_ci']['fa_per_24h'][1], '.2f')}.
+OVERLAP sensitivity {metrics['overlap_ci']['level']:.0%} bootstrap interval over recordings: \
+{_fmt(metrics['overlap_ci']['sensitivity'][0])} to \
+{_fmt(metrics['overlap_ci']['sensitivity'][1])}; FA per 24 h: \
+{_fmt(metrics['overlap_ci']['fa_per_24h'][0], '.2f')} to \
+{_fmt(metrics['overlap_ci']['fa_per_24h'][1], '.2f')}.
 
-Post-processing (tuned on dev): model {_pp_text(metrics['postprocessing'])}""" + "".join(f"; {DETECTORS[k]} {_pp_text(b['postprocessing'])}" for k, b in bases.items()) + f"""
+Post-processing (tuned on dev): model {_pp_text(metrics['postprocessing'])}""" + "".join(
+    f"; {DETECTORS[k]} {_pp_text(b['postprocessing'])}" for k, b in bases.items()) + f"""
 
 ![events]({events})
 ![curves](curves.png)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 from .edf_cache import CHANNELS, Event, binary_events, write_annotations, atomic_write
+from .edf_cache import TCP_PAIRS
 
 # %% auto #0
 __all__ = ['ELECTRODE_XY', 'XY', 'TCP_MONTAGE', 'EYES', 'TEMPORALIS', 'ARTIFACTS', 'RATES', 'KINDS', 'LEARNING_CORPUS',
@@ -24,18 +25,21 @@ def write_edf(path:Path|str, # destination .edf
              ) -> Path:
     "Write `data` as an EDF file with one-second data records."
     import edfio
-    sigs = [edfio.EdfSignal(np.clip(ch, -physical_range, physical_range), fs, label=lab, physical_dimension="uV",
-                            physical_range=(-physical_range, physical_range)) for ch, lab in zip(data, labels)]
+    sigs = [edfio.EdfSignal(np.clip(ch, -physical_range, physical_range), fs, label=lab,
+                            physical_dimension="uV",
+                            physical_range=(-physical_range, physical_range))
+            for ch, lab in zip(data, labels)]
     edf = edfio.Edf(sigs, data_record_duration=1.0)
     return atomic_write(path, edf.write)
 
 # %% ../nbs/00a_synthetic.ipynb #7e0ef542
 def write_edf_d(path:Path|str, # destination .edf
-                data:np.ndarray, # (19, samples) in microvolts, `CHANNELS` order; samples a multiple of fs
+                data:np.ndarray, # (19, samples) µV, `CHANNELS` order; samples a multiple of fs
                 fs:int, # sampling rate (Hz)
                 onsets:list[float], # onset (s, recording time) of each one-second data record
                ) -> Path:
-    "Write `data` as an EDF+D file of one-second records starting at `onsets` (gaps where they jump)."
+    """Write `data` as an EDF+D file of one-second records starting at `onsets` (gaps where they
+    jump)."""
     import edfio
     from seizure_nb.edf_cache import check_edf_size
     sigs = [edfio.EdfSignal(ch, fs, label=f"EEG {c}-REF", physical_dimension="uV",
@@ -52,16 +56,18 @@ def write_edf_d(path:Path|str, # destination .edf
 
 
 # %% ../nbs/00a_synthetic.ipynb #24ee955e
-ELECTRODE_XY = {"FP1": (-.3, .9), "FP2": (.3, .9), "F7": (-.7, .55), "F3": (-.35, .5), "FZ": (0, .5), "F4": (.35, .5),
-                "F8": (.7, .55), "T3": (-.9, 0), "C3": (-.45, 0), "CZ": (0, 0), "C4": (.45, 0), "T4": (.9, 0),
-                "T5": (-.7, -.55), "P3": (-.35, -.5), "PZ": (0, -.5), "P4": (.35, -.5), "T6": (.7, -.55),
+ELECTRODE_XY = {"FP1": (-.3, .9), "FP2": (.3, .9), "F7": (-.7, .55), "F3": (-.35, .5),
+                "FZ": (0, .5), "F4": (.35, .5), "F8": (.7, .55), "T3": (-.9, 0), "C3": (-.45, 0),
+                "CZ": (0, 0), "C4": (.45, 0), "T4": (.9, 0), "T5": (-.7, -.55), "P3": (-.35, -.5),
+                "PZ": (0, -.5), "P4": (.35, -.5), "T6": (.7, -.55),
                 "O1": (-.3, -.9), "O2": (.3, -.9)}
 XY = np.array([ELECTRODE_XY[c] for c in CHANNELS])
 
 def _pink(rng, shape, fs, exponent=1.0):
     "Noise with power ~ 1/f**exponent along the last axis, unit standard deviation."
     n = shape[-1]
-    spec = rng.standard_normal(shape[:-1] + (n // 2 + 1,)) + 1j * rng.standard_normal(shape[:-1] + (n // 2 + 1,))
+    spec = (rng.standard_normal(shape[:-1] + (n // 2 + 1,))
+            + 1j * rng.standard_normal(shape[:-1] + (n // 2 + 1,)))
     f = np.fft.rfftfreq(n, 1 / fs); f[0] = f[1]
     x = np.fft.irfft(spec / f ** (exponent / 2), n)
     return x / x.std(axis=-1, keepdims=True)
@@ -78,14 +84,16 @@ def background_eeg(rng:np.random.Generator, n:int, fs:int) -> np.ndarray:
     x = 15 * _pink(rng, (19, n), fs) + 10 * _pink(rng, (1, n), fs)
     posterior = np.clip(-XY[:, 1], 0, None)[:, None]  # 0 at the front, up to 0.9 at O1/O2
     alpha_f = rng.uniform(8.5, 11.5)
-    x += 25 * posterior * _smooth_envelope(rng, n, fs) * np.sin(2 * np.pi * alpha_f * t + rng.uniform(0, 6.3))
+    x += (25 * posterior * _smooth_envelope(rng, n, fs)
+          * np.sin(2 * np.pi * alpha_f * t + rng.uniform(0, 6.3)))
     frontal = np.clip(XY[:, 1] - 0.3, 0, None)[:, None] / 0.6
     blinks = np.zeros(n)
     for c in rng.uniform(0, t[-1], int(t[-1] / rng.uniform(4, 9))):
         a, b = max(0, int((c - 0.6) * fs)), min(n, int((c + 0.6) * fs))
         blinks[a:b] += np.exp(-0.5 * ((t[a:b] - c) / 0.12) ** 2)
     x += 150 * frontal * blinks
-    muscle = sum(np.exp(-0.5 * ((t - c) / rng.uniform(0.3, 1.0)) ** 2) for c in rng.uniform(0, t[-1], int(t[-1] / 30) + 1))
+    muscle = sum(np.exp(-0.5 * ((t - c) / rng.uniform(0.3, 1.0)) ** 2)
+                 for c in rng.uniform(0, t[-1], int(t[-1] / 30) + 1))
     temporal = [CHANNELS.index(c) for c in ("T3", "T4", "F7", "F8", "T5", "T6")]
     x[temporal] += 40 * muscle * rng.standard_normal((len(temporal), n))
     return x + 4 * np.sin(2 * np.pi * 60 * t)
@@ -120,11 +128,13 @@ def add_seizure(x:np.ndarray, # (19, n) background, modified in place
     return onsets
 
 # %% ../nbs/00a_synthetic.ipynb #01b40e35
-TCP_MONTAGE = ("FP1-F7", "F7-T3", "T3-T5", "T5-O1", "FP2-F8", "F8-T4", "T4-T6", "T6-O2", "A1-T3", "T3-C3", "C3-CZ",
-               "CZ-C4", "C4-T4", "T4-A2", "FP1-F3", "F3-C3", "C3-P3", "P3-O1", "FP2-F4", "F4-C4", "C4-P4", "P4-O2")
+# TUSZ's 22 TCP channels: `TCP_PAIRS` plus the ear derivations A1-T3 and T4-A2
+_tcp = [f"{p}-{q}" for p, q in TCP_PAIRS]
+TCP_MONTAGE = (*_tcp[:8], "A1-T3", *_tcp[8:12], "T4-A2", *_tcp[12:])
 
 def channel_events(seizures:list[dict], duration:float) -> list[Event]:
-    "Per-derivation events for the `.csv` file: seizure intervals per derivation, background elsewhere."
+    """Per-derivation events for the `.csv` file:
+    seizure intervals per derivation, background elsewhere."""
     out = []
     for ch in TCP_MONTAGE:
         spans = []
@@ -140,8 +150,10 @@ def channel_events(seizures:list[dict], duration:float) -> list[Event]:
     return out
 
 # %% ../nbs/00a_synthetic.ipynb #f83e1ef1
-def _noise(rng, shape:tuple, fs:int, lo:float=0.0, hi:float=np.inf, exponent:float=0.0) -> np.ndarray:
-    "Gaussian noise with power ~ 1/f**`exponent` between `lo` and `hi` Hz (none outside) along the last axis, unit SD."
+def _noise(rng, shape:tuple, fs:int, lo:float=0.0, hi:float=np.inf,
+           exponent:float=0.0) -> np.ndarray:
+    """Gaussian noise with power ~ 1/f**`exponent` between `lo` and `hi` Hz (none outside) along the
+    last axis, unit SD."""
     import scipy.fft
     n = shape[-1]; m = scipy.fft.next_fast_len(n, real=True)
     f = np.fft.rfftfreq(m, 1 / fs)
@@ -152,33 +164,39 @@ def _noise(rng, shape:tuple, fs:int, lo:float=0.0, hi:float=np.inf, exponent:flo
     return x / (x.std(axis=-1, keepdims=True) + 1e-12)
 
 def _weights(centre:tuple, width:float) -> np.ndarray:
-    "(19,) spatial weights exp(-(distance / width)^2) of each electrode from a point of the unit disc (nose up)."
+    """(19,) spatial weights exp(-(distance / width)^2) of each electrode from a point of the unit
+    disc (nose up)."""
     return np.exp(-(np.linalg.norm(XY - np.array(centre), axis=1) / width) ** 2)
 
-def _spans(rng, n:int, fs:int, per_min:float, dur:tuple, mask:np.ndarray|None=None) -> list[tuple[int, int]]:
-    "Poisson-many `(start, stop)` sample spans at `per_min` per minute, lengths uniform in `dur` (s), starting where `mask`."
+def _spans(rng, n:int, fs:int, per_min:float, dur:tuple,
+           mask:np.ndarray|None=None) -> list[tuple[int, int]]:
+    """Poisson-many `(start, stop)` sample spans at `per_min` per minute, lengths uniform in `dur`
+    (s), starting where `mask`."""
     starts = rng.integers(0, n, rng.poisson(per_min * n / fs / 60))
     if mask is not None: starts = starts[mask[starts]]
     return [(int(s), int(min(n, s + rng.uniform(*dur) * fs))) for s in np.sort(starts)]
 
 def _hann_env(m:int) -> np.ndarray:
-    "A burst envelope of `m` samples: raised-cosine rise and fall over a quarter each, flat between."
+    """A burst envelope of `m` samples: raised-cosine rise and fall over a quarter each, flat
+    between."""
     r = max(1, m // 4); e = np.ones(m)
     e[:r] = np.hanning(2 * r)[:r]; e[m - r:] = np.hanning(2 * r)[r:]
     return e
 
 # %% ../nbs/00a_synthetic.ipynb #d3c7ab5a
 def background(rng, n:int, fs:int, prof:dict, stage:np.ndarray) -> np.ndarray:
-    """(19, n) µV waking/sleep background. Spatially correlated 1/f noise (electrode correlation exp(-d/0.6));
-    a posterior alpha rhythm (8-12 Hz, occipital maximum) present in relaxed wakefulness with eyes closed, blocked by
-    eye opening and fading in drowsiness; diffuse theta in drowsiness (N1); in N2 sleep more delta, sleep spindles
-    (11-15 Hz, 0.5-2 s, central maximum), vertex waves (sharp, Cz maximum) and K-complexes (high-voltage diphasic
-    slow waves, frontocentral). Sources: Niedermeyer's Electroencephalography (6th ed., 2011), chapters on the normal
-    waking adult EEG and on sleep; the AASM Manual for the Scoring of Sleep (v2.6, 2020) for spindle and K-complex
-    definitions. `stage`: (n,) 0 awake, 1 drowsy (N1), 2 N2."""
+    """(19, n) µV waking/sleep background. Spatially correlated 1/f noise (electrode correlation
+    exp(-d/0.6)); a posterior alpha rhythm (8-12 Hz, occipital maximum) present in relaxed
+    wakefulness with eyes closed, blocked by eye opening and fading in drowsiness; diffuse theta in
+    drowsiness (N1); in N2 sleep more delta, sleep spindles (11-15 Hz, 0.5-2 s, central maximum),
+    vertex waves (sharp, Cz maximum) and K-complexes (high-voltage diphasic slow waves,
+    frontocentral). Sources: Niedermeyer's Electroencephalography (6th ed., 2011), chapters on the
+    normal waking adult EEG and on sleep; the AASM Manual for the Scoring of Sleep (v2.6, 2020) for
+    spindle and K-complex definitions. `stage`: (n,) 0 awake, 1 drowsy (N1), 2 N2."""
     t = np.arange(n) / fs
     D = np.linalg.norm(XY[:, None] - XY[None], axis=2)
-    x = prof["bg_uv"] * (np.linalg.cholesky(np.exp(-D / 0.6)) @ _noise(rng, (19, n), fs, 0.3, exponent=prof["exponent"]))
+    x = prof["bg_uv"] * (np.linalg.cholesky(np.exp(-D / 0.6))
+                         @ _noise(rng, (19, n), fs, 0.3, exponent=prof["exponent"]))
     awake, drowsy, n2 = stage == 0, stage == 1, stage == 2
     eyes_closed = np.zeros(n, bool)
     for a, b in _spans(rng, n, fs, 3.0, (3, 25)): eyes_closed[a:b] = True
@@ -188,24 +206,30 @@ def background(rng, n:int, fs:int, prof:dict, stage:np.ndarray) -> np.ndarray:
     x += prof["alpha_uv"] * post * (env * (0.7 + 0.3 * _noise(rng, (n,), fs, 0.05, 0.5)))[None] \
         * np.sin(2 * np.pi * np.cumsum(alpha_f) / fs)
     if (stage > 0).any():
-        x += 12 * (drowsy | n2)[None] * _noise(rng, (19, n), fs, 4, 7) * _weights((0, 0.2), 1.2)[:, None]
+        x += (12 * (drowsy | n2)[None] * _noise(rng, (19, n), fs, 4, 7)
+              * _weights((0, 0.2), 1.2)[:, None])
         x += 20 * n2[None] * _noise(rng, (1, n), fs, 0.5, 2) * _weights((0, 0.3), 1.2)[:, None]
     central = _weights((0, 0.1), 0.5)[:, None]
     for a, b in _spans(rng, n, fs, 5.0, (0.5, 2.0), n2):  # spindles
         m = b - a
-        x[:, a:b] += rng.uniform(15, 35) * central * np.hanning(m) * np.sin(2 * np.pi * rng.uniform(11.5, 14.5) * t[:m])
+        x[:, a:b] += (rng.uniform(15, 35) * central * np.hanning(m)
+                      * np.sin(2 * np.pi * rng.uniform(11.5, 14.5) * t[:m]))
     vertex = _weights((0, 0), 0.45)[:, None]
-    for a, b in _spans(rng, n, fs, 3.0, (0.25, 0.35), stage > 0):  # vertex waves: a sharp negative transient
+    # vertex waves: a sharp negative transient
+    for a, b in _spans(rng, n, fs, 3.0, (0.25, 0.35), stage > 0):
         u = np.linspace(-1, 1, b - a)
         x[:, a:b] += -rng.uniform(50, 120) * vertex * np.exp(-(u / 0.35) ** 2) * (1 - 2 * u ** 2)
     kc = _weights((0, 0.3), 0.7)[:, None]
-    for a, b in _spans(rng, n, fs, 1.5, (0.6, 1.0), n2):  # K-complexes: sharp negative then slower positive wave
+    # K-complexes: sharp negative then slower positive wave
+    for a, b in _spans(rng, n, fs, 1.5, (0.6, 1.0), n2):
         u = np.linspace(0, 1, b - a)
-        x[:, a:b] += rng.uniform(80, 200) * kc * (-np.exp(-((u - 0.2) / 0.1) ** 2) + 0.6 * np.exp(-((u - 0.55) / 0.2) ** 2))
+        x[:, a:b] += rng.uniform(80, 200) * kc * (-np.exp(-((u - 0.2) / 0.1) ** 2)
+                                                  + 0.6 * np.exp(-((u - 0.55) / 0.2) ** 2))
     return x
 
 def sleep_stages(rng, n:int, fs:int, sleepy:bool) -> np.ndarray:
-    "(n,) stage per sample: blocks of 30-180 s that walk awake -> drowsy -> N2 and back; all awake unless `sleepy`."
+    """(n,) stage per sample: blocks of 30-180 s that walk awake -> drowsy -> N2 and back;
+    all awake unless `sleepy`."""
     stage, a, s = np.zeros(n, np.int8), 0, 0
     while sleepy and a < n:
         b = min(n, a + int(rng.uniform(30, 180) * fs)); stage[a:b] = s; a = b
@@ -217,7 +241,8 @@ EYES = ((-0.3, 1.15), (0.3, 1.15)) # the eyes, in front of Fp1 and Fp2
 TEMPORALIS = ("T3", "T4", "F7", "F8")
 
 def blink(x, fs, a, b, rng):
-    "Eye blink: the cornea-positive eye moves up, a positive 80-200 µV deflection of 200-400 ms at Fp1/Fp2 (Tatum 2014)."
+    """Eye blink: the cornea-positive eye moves up, a positive 80-200 µV deflection of 200-400 ms at
+    Fp1/Fp2 (Tatum 2014)."""
     eyes = _weights(EYES[0], 0.45) + _weights(EYES[1], 0.45)
     x[:, a:b] += rng.uniform(80, 200) * eyes[:, None] * np.hanning(b - a)
 
@@ -240,25 +265,31 @@ def chewing(x, fs, a, b, rng):
     x[:, a:b] += rng.uniform(50, 200) * temporal * bursts * _noise(rng, (19, m), fs, 20, 100)
 
 def muscle(x, fs, a, b, rng):
-    "Muscle burst: broadband 20-100 Hz activity, 20-100 µV, over one temporal or frontal region (Tatum 2014)."
+    """Muscle burst: broadband 20-100 Hz activity, 20-100 µV, over one temporal or frontal region
+    (Tatum 2014)."""
     where = _weights(ELECTRODE_XY[str(rng.choice([*TEMPORALIS, "FP1", "FP2"]))], 0.5)
-    x[:, a:b] += rng.uniform(20, 100) * where[:, None] * _hann_env(b - a) * _noise(rng, (19, b - a), fs, 20, 100)
+    x[:, a:b] += (rng.uniform(20, 100) * where[:, None] * _hann_env(b - a)
+                  * _noise(rng, (19, b - a), fs, 20, 100))
 
 def electrode_pop(x, fs, a, b, rng):
-    "Electrode pop: an abrupt 100-400 µV jump on one electrode decaying over 0.1-0.4 s, no field (Tatum 2014)."
+    """Electrode pop: an abrupt 100-400 µV jump on one electrode decaying over 0.1-0.4 s, no field
+    (Tatum 2014)."""
     u = np.arange(b - a) / fs
-    x[rng.integers(19), a:b] += rng.choice([-1, 1]) * rng.uniform(100, 400) * np.exp(-u / rng.uniform(0.1, 0.4))
+    x[rng.integers(19), a:b] += (rng.choice([-1, 1]) * rng.uniform(100, 400)
+                                 * np.exp(-u / rng.uniform(0.1, 0.4)))
 
 def firda(x, fs, a, b, rng):
-    """Frontal intermittent rhythmic delta: 1.5-3 Hz, 50-150 µV, bilateral frontal, 2-10 s bursts ("frontally
-    predominant rhythmic delta activity", ACNS Standardized Critical Care EEG Terminology, Hirsch et al., J Clin
-    Neurophysiol 2021)."""
+    """Frontal intermittent rhythmic delta: 1.5-3 Hz, 50-150 µV, bilateral frontal, 2-10 s bursts
+    ("frontally predominant rhythmic delta activity", ACNS Standardized Critical Care EEG
+    Terminology, Hirsch et al., J Clin Neurophysiol 2021)."""
     ph = 2 * np.pi * rng.uniform(1.5, 3) * np.arange(b - a) / fs
     front = _weights((0, 0.75), 0.6)[:, None]
-    x[:, a:b] += rng.uniform(50, 150) * front * _hann_env(b - a) * (np.sin(ph) + 0.2 * np.sin(2 * ph))
+    x[:, a:b] += (rng.uniform(50, 150) * front * _hann_env(b - a)
+                  * (np.sin(ph) + 0.2 * np.sin(2 * ph)))
 
 def ecg(x, fs, bpm, uv, rng):
-    "ECG leakage: a QRS-shaped spike at each heart beat (`bpm` with beat-to-beat jitter), left temporal/ear maximum."
+    """ECG leakage: a QRS-shaped spike at each heart beat (`bpm` with beat-to-beat jitter), left
+    temporal/ear maximum."""
     from scipy.signal import fftconvolve
     n = x.shape[1]
     beats = (np.cumsum(rng.normal(60 / bpm, 0.03, int(n / fs * bpm / 50) + 2)) * fs).astype(int)
@@ -267,15 +298,17 @@ def ecg(x, fs, bpm, uv, rng):
     x += uv * _weights((-1.0, -0.2), 0.6)[:, None] * fftconvolve(imp, qrs, "same")[None]
     return int((beats < n).sum())
 
-ARTIFACTS = {  # generator, rate per minute at artifact_rate 1, duration range (s), stages where it happens
+# generator, rate per minute at artifact_rate 1, duration range (s), stages where it happens
+ARTIFACTS = {
     "blink": (blink, 12, (0.2, 0.4), (0,)), "eye_movement": (eye_movement, 3, (0.4, 2.0), (0,)),
     "chewing": (chewing, 0.5, (2, 10), (0,)), "muscle": (muscle, 1.0, (0.5, 5), (0, 1)),
     "electrode_pop": (electrode_pop, 0.3, (0.5, 1.5), (0, 1, 2))}
 
 def add_artifacts(x:np.ndarray, fs:int, prof:dict, stage:np.ndarray, rng) -> dict[str, int]:
-    """Add the seizure mimics to `x` (19, n) µV in place at the patient's rates; return how many of each were added.
-    Morphologies after Niedermeyer's Electroencephalography (6th ed., 2011), chapter on artifacts, and Tatum,
-    Handbook of EEG Interpretation (2nd ed., 2014); FIRDA after the ACNS 2021 terminology."""
+    """Add the seizure mimics to `x` (19, n) µV in place at the patient's rates;
+    return how many of each were added. Morphologies after Niedermeyer's Electroencephalography (6th
+    ed., 2011), chapter on artifacts, and Tatum, Handbook of EEG Interpretation (2nd ed., 2014);
+    FIRDA after the ACNS 2021 terminology."""
     n, count = x.shape[1], {}
     for name, (gen, per_min, dur, stages) in ARTIFACTS.items():
         spans = _spans(rng, n, fs, per_min * prof["artifact_rate"], dur, np.isin(stage, stages))
@@ -288,16 +321,18 @@ def add_artifacts(x:np.ndarray, fs:int, prof:dict, stage:np.ndarray, rng) -> dic
     return count
 
 # %% ../nbs/00a_synthetic.ipynb #637cc8be
-def focal_seizure(x:np.ndarray, fs:int, onset:float, length:float, focus:str, radius:float, amp:float, rng,
+def focal_seizure(x:np.ndarray, fs:int, onset:float, length:float, focus:str, radius:float,
+                  amp:float, rng,
                   spread_speed:float=0.08) -> dict[str, float]:
-    """Add a focal seizure to `x` (19, n) µV in place; return the onset time at each involved electrode.
-    It starts at `focus` and reaches electrodes within `radius` after distance / `spread_speed` seconds; its rhythm
-    evolves from low-voltage fast activity (15-25 Hz, a quarter of the amplitude, background attenuated) to
-    rhythmic theta (5-7 Hz) of growing amplitude, slowing into sharply contoured delta (2-3 Hz); post-ictal
-    slowing (1-3 Hz, attenuated background) follows for 20-120 s in the involved region. After Niedermeyer's
-    Electroencephalography (6th ed.), chapter on epileptic seizure disorders (ictal evolution in frequency, amplitude
-    and field), and the ACNS 2021 terminology's criteria for an electrographic seizure (evolution in frequency,
-    morphology or location)."""
+    """Add a focal seizure to `x` (19, n) µV in place;
+    return the onset time at each involved electrode. It starts at `focus` and reaches electrodes
+    within `radius` after distance / `spread_speed` seconds; its rhythm evolves from low-voltage
+    fast activity (15-25 Hz, a quarter of the amplitude, background attenuated) to rhythmic theta
+    (5-7 Hz) of growing amplitude, slowing into sharply contoured delta (2-3 Hz); post-ictal slowing
+    (1-3 Hz, attenuated background) follows for 20-120 s in the involved region. After Niedermeyer's
+    Electroencephalography (6th ed.), chapter on epileptic seizure disorders (ictal evolution in
+    frequency, amplitude and field), and the ACNS 2021 terminology's criteria for an electrographic
+    seizure (evolution in frequency, morphology or location)."""
     n = x.shape[1]; t = np.arange(n) / fs; end = onset + length
     dist = np.linalg.norm(XY - np.array(ELECTRODE_XY[focus]), axis=1)
     f_fast, f_theta, f_delta = rng.uniform(15, 25), rng.uniform(5, 7), rng.uniform(2, 3)
@@ -315,7 +350,8 @@ def focal_seizure(x:np.ndarray, fs:int, onset:float, length:float, focus:str, ra
         onsets[CHANNELS[i]] = on
         ramp = np.clip((t[a:b] - on) / 2, 0, 1) * np.clip((end - t[a:b]) / 0.5, 0, 1)
         lag = rng.uniform(0, 0.5)
-        wave = np.sin(ph + lag) + sharp[0] * (0.5 * np.sin(2 * (ph + lag) + 0.5) + 0.3 * np.sin(3 * (ph + lag) + 1))
+        wave = np.sin(ph + lag) + sharp[0] * (0.5 * np.sin(2 * (ph + lag) + 0.5)
+                                              + 0.3 * np.sin(3 * (ph + lag) + 1))
         w = amp * np.exp(-dist[i] / 0.6) * ramp
         x[i, a:b] *= np.where((u < u1) & (ramp > 0), 0.5, 1.0)
         x[i, a:b] += w * env * wave
@@ -329,33 +365,41 @@ def focal_seizure(x:np.ndarray, fs:int, onset:float, length:float, focus:str, ra
     return onsets
 
 def spike_wave(x:np.ndarray, fs:int, onset:float, length:float, amp:float, rng) -> dict[str, float]:
-    """Add generalised spike-and-wave at about 3 Hz (slowing from 3.5-4 to 2.5-3 Hz) to every electrode of `x`,
-    frontal maximum, abrupt onset and offset, no post-ictal change: the typical absence seizure of Niedermeyer's
-    Electroencephalography (6th ed.), chapter on generalised epilepsies. Returns the (shared) onset per electrode."""
+    """Add generalised spike-and-wave at about 3 Hz (slowing from 3.5-4 to 2.5-3 Hz) to every
+    electrode of `x`, frontal maximum, abrupt onset and offset, no post-ictal change: the typical
+    absence seizure of Niedermeyer's Electroencephalography (6th ed.), chapter on generalised
+    epilepsies. Returns the (shared) onset per electrode."""
     n = x.shape[1]; t = np.arange(n) / fs
     a, b = max(0, int(onset * fs)), min(n, int((onset + length) * fs))
     if b <= a: return {}
     u = (t[a:b] - onset) / length
     ph = 2 * np.pi * np.cumsum(rng.uniform(3.5, 4) + (rng.uniform(2.5, 3) - 3.75) * u) / fs
     cyc = np.mod(ph, 2 * np.pi) / (2 * np.pi)  # 0..1 through each spike-wave complex
-    wave = -np.exp(-((cyc - 0.1) / 0.04) ** 2) + 0.6 * np.sin(2 * np.pi * (cyc - 0.25)) * (cyc > 0.25)
+    wave = (-np.exp(-((cyc - 0.1) / 0.04) ** 2)
+            + 0.6 * np.sin(2 * np.pi * (cyc - 0.25)) * (cyc > 0.25))
     w = amp * (0.6 + 0.4 * _weights((0, 0.6), 1.0))[:, None]
-    x[:, a:b] += w * wave * np.clip((t[a:b] - onset) / 0.3, 0, 1) * np.clip((onset + length - t[a:b]) / 0.3, 0, 1)
+    x[:, a:b] += (w * wave * np.clip((t[a:b] - onset) / 0.3, 0, 1)
+                  * np.clip((onset + length - t[a:b]) / 0.3, 0, 1))
     return {c: onset for c in CHANNELS}
 
 # %% ../nbs/00a_synthetic.ipynb #fb62a659
 def patient_profile(rng, has_seizures:bool) -> dict:
-    "One patient's constants: background and alpha amplitude, alpha frequency, 1/f exponent, heart rate, artifact rates, seizure habits."
+    """One patient's constants: background and alpha amplitude, alpha frequency, 1/f exponent, heart
+    rate, artifact rates, seizure habits."""
     lateral = [c for c in CHANNELS if not c.endswith("Z")]
-    return dict(bg_uv=rng.uniform(8, 20), exponent=rng.uniform(1.0, 1.6), alpha_uv=rng.uniform(15, 50),
-                alpha_hz=rng.uniform(8.5, 11.5), heart_bpm=rng.uniform(55, 100), ecg_uv=rng.uniform(0, 25),
-                artifact_rate=rng.lognormal(0, 0.5), firda_per_min=rng.uniform(0.3, 1.5) * (rng.uniform() < 0.6),
-                sleepy=rng.uniform() < 0.5, has_seizures=has_seizures, focus=str(rng.choice(lateral)),
+    return dict(bg_uv=rng.uniform(8, 20), exponent=rng.uniform(1.0, 1.6),
+                alpha_uv=rng.uniform(15, 50), alpha_hz=rng.uniform(8.5, 11.5),
+                heart_bpm=rng.uniform(55, 100), ecg_uv=rng.uniform(0, 25),
+                artifact_rate=rng.lognormal(0, 0.5),
+                firda_per_min=rng.uniform(0.3, 1.5) * (rng.uniform() < 0.6),
+                sleepy=rng.uniform() < 0.5, has_seizures=has_seizures,
+                focus=str(rng.choice(lateral)),
                 absence=rng.uniform() < 0.15, subtle_share=rng.uniform(0.4, 0.9),
                 seizures_per_hour=rng.lognormal(np.log(12), 0.5))
 
 def realistic_recording(rng, fs:int, dur:int, prof:dict) -> tuple[np.ndarray, list[dict], dict]:
-    "(19, n) µV EEG of one recording, its seizures (`onset`, `end`, `onsets`, `type`) and its artifact counts."
+    """(19, n) µV EEG of one recording, its seizures (`onset`, `end`, `onsets`, `type`) and its
+    artifact counts."""
     n = fs * dur
     stage = sleep_stages(rng, n, fs, prof["sleepy"])
     x = background(rng, n, fs, prof, stage)
@@ -366,7 +410,8 @@ def realistic_recording(rng, fs:int, dur:int, prof:dict) -> tuple[np.ndarray, li
         if prof["absence"]: length = rng.uniform(8, 20)
         else: length = float(np.clip(rng.lognormal(np.log(35), 0.8), 10, 300))
         onset = rng.uniform(-5, dur - 5)
-        if any(onset < s["end"] + 60 and s["onset"] < onset + length + 60 for s in seizures): continue
+        if any(onset < s["end"] + 60 and s["onset"] < onset + length + 60 for s in seizures):
+            continue
         if prof["absence"]:
             onsets, typ = spike_wave(x, fs, onset, length, rng.uniform(100, 300), rng), "absz"
         elif rng.uniform() < prof["subtle_share"]:
@@ -375,7 +420,8 @@ def realistic_recording(rng, fs:int, dur:int, prof:dict) -> tuple[np.ndarray, li
             typ = "fnsz"
         else:
             gen = rng.uniform() < 0.3
-            onsets = focal_seizure(x, fs, onset, length, prof["focus"], 3.0 if gen else rng.uniform(0.4, 0.8),
+            onsets = focal_seizure(x, fs, onset, length, prof["focus"],
+                                   3.0 if gen else rng.uniform(0.4, 0.8),
                                    rng.uniform(2, 6) * prof["bg_uv"], rng)
             typ = "gnsz" if gen else str(rng.choice(["fnsz", "cpsz"]))
         if onsets: seizures.append(dict(onset=onset, end=onset + length, onsets=onsets, type=typ))
@@ -392,12 +438,15 @@ def _patient_id(i:int) -> str:
 KINDS = {"demo": dict(n_patients=(8, 3, 3), recordings_per_patient=2, duration=(180, 360)),
          "realistic": dict(n_patients=(16, 8, 8), recordings_per_patient=2, duration=(300, 720))}
 
-def _write_recording(out:Path, split:str, pid:str, montage:str, ref:str, tok:int, k:int, fs:int, dur:int,
+def _write_recording(out:Path, split:str, pid:str, montage:str, ref:str, tok:int, k:int,
+                     fs:int, dur:int,
                      x:np.ndarray, seizures:list[dict], rng) -> dict:
-    "Write one recording (EDF with TUSZ's label quirks and extra channels, `.csv_bi`, `.csv`); return its description."
+    """Write one recording (EDF with TUSZ's label quirks and extra channels, `.csv_bi`, `.csv`);
+    return its description."""
     n = fs * dur
     names = list(CHANNELS)
-    if k % 4 == 3: names = [{"T3": "T7", "T4": "T8", "T5": "P7", "T6": "P8"}.get(c, c) for c in names]
+    if k % 4 == 3:
+        names = [{"T3": "T7", "T4": "T8", "T5": "P7", "T6": "P8"}.get(c, c) for c in names]
     keep = [i for i, c in enumerate(CHANNELS) if not (k % 5 == 2 and c in ("FZ", "PZ"))]
     labels = [f"EEG {names[i]}-{ref}" for i in keep]
     extra = ["EEG T1-REF", "EEG T2-REF", "EEG EKG1-REF", "PHOTIC-REF"]
@@ -410,47 +459,58 @@ def _write_recording(out:Path, split:str, pid:str, montage:str, ref:str, tok:int
     bname = f"{pid}_s001_t{tok:03d}"
     edf = out / "edf" / split / pid / "s001_2020" / montage / f"{bname}.edf"
     write_edf(edf, data[perm], fs, [(labels + extra)[i] for i in perm])
-    spans = [(round(max(0.0, s["onset"]), 4), round(min(float(dur), s["end"]), 4)) for s in seizures]
+    spans = [(round(max(0.0, s["onset"]), 4), round(min(float(dur), s["end"]), 4))
+             for s in seizures]
     write_annotations(edf.with_suffix(".csv_bi"), binary_events(spans, dur), dur, bname)
     write_annotations(edf.with_suffix(".csv"), channel_events(seizures, dur), dur, bname)
     return dict(edf=str(edf), split=split, patient=pid, fs=fs, duration=dur, montage=montage,
-                channels=[CHANNELS[i] for i in keep], seizures=spans, types=[s["type"] for s in seizures])
+                channels=[CHANNELS[i] for i in keep], seizures=spans,
+                types=[s["type"] for s in seizures])
 
-def _demo_recording(rng, fs:int, dur:int, k:int, seizure_length:tuple) -> tuple[np.ndarray, list[dict]]:
-    "The `demo` kind's signal: `background_eeg` and 0-2 large evolving seizures, some cut by the file's edges."
+def _demo_recording(rng, fs:int, dur:int, k:int, seizure_length:tuple
+                   ) -> tuple[np.ndarray, list[dict]]:
+    """The `demo` kind's signal: `background_eeg` and 0-2 large evolving seizures, some cut by the
+    file's edges."""
     x = background_eeg(rng, fs * dur, fs)
     lateral = [c for c in CHANNELS if not c.endswith("Z")]
     seizures = []
     for _ in range([1, 1, 2, 0, 1][k % 5]):
         length = float(rng.uniform(*seizure_length))
         edge = rng.uniform()
-        onset = (-rng.uniform(5, length / 2) if edge < .15 else (dur - rng.uniform(5, length / 2) if edge < .3
+        onset = (-rng.uniform(5, length / 2) if edge < .15
+                 else (dur - rng.uniform(5, length / 2) if edge < .3
                  else rng.uniform(5, max(6, dur - length - 5))))
-        if any(onset < s["end"] + 20 and s["onset"] < onset + length + 20 for s in seizures): continue
+        if any(onset < s["end"] + 20 and s["onset"] < onset + length + 20 for s in seizures):
+            continue
         gen = bool(rng.uniform() < .35)
         onsets = add_seizure(x, fs, onset, length, str(rng.choice(lateral)), gen, rng)
-        seizures.append(dict(onset=onset, end=onset + length, onsets=onsets, type="gnsz" if gen else "fnsz"))
+        seizures.append(dict(onset=onset, end=onset + length, onsets=onsets,
+                             type="gnsz" if gen else "fnsz"))
     return x, sorted(seizures, key=lambda s: s["onset"])
 
 def make_synthetic_corpus(out:Path|str, # corpus root; `out/edf/{train,dev,eval}/...` is written
-                          n_patients:tuple|None=None, # patients in train, dev, eval (default: per `kind`)
-                          recordings_per_patient:int|None=None, # default: per `kind`
-                          duration:tuple|None=None, # min/max recording length (s) (default: per `kind`)
-                          seizure_length:tuple=(10, 180), # min/max seizure length (s), `demo` kind only
+                          n_patients:tuple|None=None, # train, dev, eval patients; None: per `kind`
+                          recordings_per_patient:int|None=None, # None: per `kind`
+                          duration:tuple|None=None, # min/max recording length (s); None: per `kind`
+                          seizure_length:tuple=(10, 180), # min/max seizure length (s); `demo` only
                           seed:int=0,
-                          kind:str="demo", # "demo" (easy, fast unit tests) or "realistic" (see below)
+                          kind:str="demo", # "demo" (easy, fast unit tests) or "realistic" (below)
                          ) -> list[dict]:
     "Write a TUSZ-format corpus of EDF + `.csv_bi` + `.csv` files; return one dict per recording."
-    if kind not in KINDS: raise ValueError(f"unknown synthetic corpus kind {kind!r} (known: {', '.join(KINDS)})")
+    if kind not in KINDS:
+        raise ValueError(f"unknown synthetic corpus kind {kind!r} (known: {', '.join(KINDS)})")
     d = KINDS[kind]
     n_patients = n_patients or d["n_patients"]; duration = duration or d["duration"]
     recordings_per_patient = recordings_per_patient or d["recordings_per_patient"]
     out, recs, k = Path(out), [], 0
-    splits = [split for split, n_pat in zip(("train", "dev", "eval"), n_patients) for _ in range(n_pat)]
-    first = {s: splits.index(s) for s in set(splits)}  # every other patient of each split has seizures, the first one too
+    splits = [split for split, n_pat in zip(("train", "dev", "eval"), n_patients)
+              for _ in range(n_pat)]
+    # every other patient of each split has seizures, the first one too
+    first = {s: splits.index(s) for s in set(splits)}
     for p_idx, split in enumerate(splits):
         pid = _patient_id(1000 + 37 * p_idx + 7919 * seed)
-        montage, ref = [("01_tcp_ar", "REF"), ("03_tcp_ar_a", "REF"), ("02_tcp_le", "LE")][p_idx % 3]
+        montage, ref = [("01_tcp_ar", "REF"), ("03_tcp_ar_a", "REF"),
+                        ("02_tcp_le", "LE")][p_idx % 3]
         if kind == "realistic":
             prng = np.random.default_rng([seed, 1_000_000 + p_idx])
             prof = patient_profile(prng, (p_idx - first[split]) % 2 == 0)
@@ -459,7 +519,8 @@ def make_synthetic_corpus(out:Path|str, # corpus root; `out/edf/{train,dev,eval}
             fs, dur = RATES[k % len(RATES)], int(rng.integers(duration[0], duration[1] + 1))
             if kind == "demo": x, seizures = _demo_recording(rng, fs, dur, k, seizure_length)
             else: x, seizures, _ = realistic_recording(rng, fs, dur, prof)
-            recs.append(_write_recording(out, split, pid, montage, ref, tok, k, fs, dur, x, seizures, rng))
+            recs.append(_write_recording(out, split, pid, montage, ref, tok, k, fs, dur, x,
+                                         seizures, rng))
             k += 1
     return recs
 
@@ -467,9 +528,10 @@ def make_synthetic_corpus(out:Path|str, # corpus root; `out/edf/{train,dev,eval}
 def shuffle_labels(root:Path|str, # corpus root (TUSZ layout), changed in place
                    split:str="train", # the split whose labels are broken
                    seed:int=0) -> int:
-    """Move each `split` recording's seizures by one random circular shift per file: count and lengths stay, the
-    link to the EEG goes. The optional per-channel `.csv` files are removed (they would contradict the shuffled
-    `.csv_bi`). Returns the number of recordings rewritten."""
+    """Move each `split` recording's seizures by one random circular shift per file:
+    count and lengths stay, the link to the EEG goes. The optional per-channel `.csv` files are
+    removed (they would contradict the shuffled `.csv_bi`). Returns the number of recordings
+    rewritten."""
     from seizure_nb.edf_cache import read_annotations, seizure_intervals
     rng, files = np.random.default_rng(seed), sorted((Path(root) / "edf" / split).rglob("*.csv_bi"))
     for bi in files:
@@ -483,16 +545,18 @@ def shuffle_labels(root:Path|str, # corpus root (TUSZ layout), changed in place
         for a, b in sorted(spans):
             if merged and a <= merged[-1][1]: merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
             else: merged.append((a, b))
-        write_annotations(bi, binary_events([(round(a, 4), round(b, 4)) for a, b in merged], dur), dur, bi.stem)
+        write_annotations(bi, binary_events([(round(a, 4), round(b, 4)) for a, b in merged], dur),
+                          dur, bi.stem)
         bi.with_suffix(".csv").unlink(missing_ok=True)
     return len(files)
 
 # %% ../nbs/00a_synthetic.ipynb #6938ac5b
 LEARNING_CORPUS = dict(n_patients=(24, 8, 0), recordings_per_patient=2, duration=(300, 600), seed=5,
                        kind="realistic")  # `make_synthetic_corpus` arguments of the learning check
-LEARNING_RUN = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64,
-                "model.edge_pool": 4, "model.n_graph_layers": 1, "data.window_s": 30.0, "data.stride_s": 10.0,
-                "data.val_max_windows": 64, "train.epochs": 6, "train.batch_size": 8, "train.lr": 0.005,
+LEARNING_RUN = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4,
+                "model.encoder_stride": 64, "model.edge_pool": 4, "model.n_graph_layers": 1,
+                "data.window_s": 30.0, "data.stride_s": 10.0, "data.val_max_windows": 64,
+                "train.epochs": 6, "train.batch_size": 8, "train.lr": 0.005,
                 "train.warmup_steps": 5, "train.device": "cpu", "train.precision": "fp32",
                 "train.select_metric": "dev/auroc", "train.seed": 0, "log.wandb": "disabled",
                 "log.tensorboard": False}  # config keys of its training run
@@ -502,19 +566,22 @@ def learning_check(data_dir:Path|str, # corpus root (`LEARNING_CORPUS`)
                    out_dir:Path|str, # the run's directory
                    margin:float=0.1, # dev AUROC points required above max(untrained, 0.5)
                    **overrides) -> dict: # config keys over `LEARNING_RUN`
-    """Train per `LEARNING_RUN`; compare the last checkpoint's per-second dev AUROC (every dev window) with the
-    same model untrained. Returns `untrained`, `trained`, `bar` and `passed` (trained >= bar)."""
+    """Train per `LEARNING_RUN`; compare the last checkpoint's per-second dev AUROC (every dev
+    window) with the same model untrained. Returns `untrained`, `trained`, `bar` and `passed`
+    (trained >= bar)."""
     import torch, seizure_nb.train as T
     from seizure_nb.edf_cache import log
     from seizure_nb.inference import load_config, predict_windows, auroc
     from seizure_nb.manifest import scan_cache
     from seizure_nb.sampler import WindowDataset
-    paths = {"data.data_dir": str(data_dir), "data.cache_dir": str(cache_dir), "log.out_dir": str(out_dir)}
+    paths = {"data.data_dir": str(data_dir), "data.cache_dir": str(cache_dir),
+             "log.out_dir": str(out_dir)}
     cfg = load_config(**LEARNING_RUN | paths | overrides)
     T.train(cfg)
     m = scan_cache(cfg.data.cache_dir, cfg.data.manifest_params)["dev"]
     def score(model) -> float:
-        p, y, _ = predict_windows(model, WindowDataset(m, cfg.data.cache_dir), 16, torch.device("cpu"), "fp32")
+        p, y, _ = predict_windows(model, WindowDataset(m, cfg.data.cache_dir), 16,
+                                  torch.device("cpu"), "fp32")
         return auroc(p[y >= 0], y[y >= 0])
     torch.manual_seed(cfg.train.seed)
     untrained = score(T.DualStreamMamba(cfg.model))
@@ -522,6 +589,7 @@ def learning_check(data_dir:Path|str, # corpus root (`LEARNING_CORPUS`)
     model.load_state_dict(torch.load(Path(out_dir) / "last.pt", weights_only=True)["model"])
     r = dict(untrained=untrained, trained=score(model), bar=max(untrained, 0.5) + margin)
     r["passed"] = r["trained"] >= r["bar"]
-    log("CHECK", f"dev AUROC {r['untrained']:.3f} untrained, {r['trained']:.3f} trained, bar {r['bar']:.3f}: "
+    log("CHECK", f"dev AUROC {r['untrained']:.3f} untrained, {r['trained']:.3f} trained, bar "
+                 f"{r['bar']:.3f}: "
                  + ("learning shows" if r["passed"] else "NO LEARNING SHOWN"))
     return r
