@@ -588,7 +588,7 @@ def learning_check(data_dir:Path|str, # corpus root (`LEARNING_CORPUS`)
     model = T.DualStreamMamba(cfg.model)
     model.load_state_dict(torch.load(Path(out_dir) / "last.pt", weights_only=True)["model"])
     r = dict(untrained=untrained, trained=score(model), bar=max(untrained, 0.5) + margin)
-    r["passed"] = r["trained"] >= r["bar"]
+    r["passed"] = bool(r["trained"] >= r["bar"])
     log("CHECK", f"dev AUROC {r['untrained']:.3f} untrained, {r['trained']:.3f} trained, bar "
                  f"{r['bar']:.3f}: "
                  + ("learning shows" if r["passed"] else "NO LEARNING SHOWN"))

@@ -17,12 +17,15 @@ NBS = Path(__file__).resolve().parents[1] / "nbs"
 MAX_OUTPUT_CHARS = 20_000 # a text output longer than this is cut when saved
 
 RATE = re.compile(r", \d+(?:\.\d+)? [^\s,;/]+/s(?=[;\n]|$)", re.M) # `LogProgress`'s ", 4.86 it/s"
+PROGRESS = re.compile(r"^\[[A-Z]+\] [^\n]*?: (\d+)/(\d+)\b[^\n]*\n?", re.M) # `LogProgress`'s "[TRAIN] epoch 1: 3/19"
 
 def _tidy(text:str) -> str:
-    "Saved text that reruns do not change: this checkout becomes `<repo>`, temporary directories `<tmp>`, rates go."
+    """Saved text that reruns do not change: this checkout becomes `<repo>`, temporary directories `<tmp>`; rates
+    and the interim progress lines of `LogProgress` go (their count depends on the machine's speed)."""
     text = text.replace(str(NBS.parent), "<repo>")
     text = re.sub(re.escape(tempfile.gettempdir()) + r"/tmp[\w]+", "<tmp>", text)
     text = RATE.sub("", text)
+    text = PROGRESS.sub(lambda m: m[0] if m[1] == m[2] else "", text)  # how far it got by each 30 s varies; the end does not
     return text[:MAX_OUTPUT_CHARS] + "\n... (cut)\n" if len(text) > MAX_OUTPUT_CHARS else text
 
 def trim(nb):
@@ -31,6 +34,8 @@ def trim(nb):
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if "text" in out: out["text"] = _tidy(out["text"])
+        cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("text", True) != ""]
+        for out in cell.get("outputs", []):
             if "text/plain" in out.get("data", {}): out["data"]["text/plain"] = _tidy(out["data"]["text/plain"])
             if "traceback" in out: out["traceback"] = [_tidy(t) for t in out["traceback"]]
     return nb
