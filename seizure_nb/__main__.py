@@ -8,5 +8,6 @@ __all__ = []
 # %% ../nbs/09a_main.ipynb #8c7cd656
 import builtins
 from .cli import main
-if __name__ == "__main__" and not getattr(builtins, "__IPYTHON__", False):  # not when a notebook kernel runs this cell
+# not when a notebook kernel runs this cell
+if __name__ == "__main__" and not getattr(builtins, "__IPYTHON__", False):
     raise SystemExit(main())

@@ -80,11 +80,13 @@ def progress(iterable=None, # what to iterate over, or None for a bar updated by
              **kwargs): # tqdm's: total, desc, unit, initial, disable, leave
     """A tqdm bar in a terminal or notebook; `LogProgress` lines when the output goes to a log file.
     By default the bar is interactive when stderr is a terminal or a Jupyter kernel runs, unless
-    `SEIZURE_NB_PROGRESS=log`."""
+    `SEIZURE_NB_PROGRESS` is `log` (a line every 30 s and at the end) or `end` (the last line only:
+    saved notebook outputs that a rerun on another machine does not change)."""
+    mode = os.environ.get("SEIZURE_NB_PROGRESS")
     if interactive is None:
-        interactive = os.environ.get("SEIZURE_NB_PROGRESS") != "log" and (
-            sys.stderr.isatty() or "ipykernel" in sys.modules)
-    return tqdm(iterable, **kwargs) if interactive else LogProgress(iterable, **kwargs)
+        interactive = mode not in ("log", "end") and (sys.stderr.isatty() or "ipykernel" in sys.modules)
+    if interactive: return tqdm(iterable, **kwargs)
+    return LogProgress(iterable, **({"every": math.inf} if mode == "end" else {}) | kwargs)
 
 # %% ../nbs/00_edf_cache.ipynb #1f322aba
 def atomic_write(path:Path|str, # final destination

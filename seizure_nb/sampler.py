@@ -129,7 +129,8 @@ def plot_window(x, # (19, T) window in `CHANNELS` order
                 clip:float|None=None, # clip at +-clip so that channels never overlap; 0.9 spacing
                 prob_label:str="seizure probability", # legend entry of `prob`: say what it is
                ):
-    """Channels of one window, scale bar, seizure shaded, clipping marked, optional probability lane.
+    """Channels of one window, scale bar, seizure shaded, clipping marked, optional probability
+    lane.
 
     Traces are drawn positive up (clinical EEG is often shown negative up); the y label says so."""
     import matplotlib.pyplot as plt

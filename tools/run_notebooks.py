@@ -6,8 +6,8 @@
 
 `nbdev_test` skips `#| cuda`, `#| slow` and `#| eval: false` cells and runs in its own shell; this runs every cell,
 so a notebook that works under `nbdev_test` but not in JupyterLab (a GPU cell without its check, argparse reading the
-kernel's arguments) fails here. Progress is logged as plain lines (SEIZURE_NB_PROGRESS=log) so that saved outputs stay
-small and show where each stage ended; machine paths, rates and widget state are left out of what is saved
+kernel's arguments) fails here. Progress is logged as its last plain line only (SEIZURE_NB_PROGRESS=end) so that saved
+outputs stay small and show where each stage ended; machine paths, rates and widget state are left out of what is saved
 (`trim`): they would change with every rerun.
 """
 import argparse, os, re, sys, tempfile, time
@@ -17,15 +17,12 @@ NBS = Path(__file__).resolve().parents[1] / "nbs"
 MAX_OUTPUT_CHARS = 20_000 # a text output longer than this is cut when saved
 
 RATE = re.compile(r", \d+(?:\.\d+)? [^\s,;/]+/s(?=[;\n]|$)", re.M) # `LogProgress`'s ", 4.86 it/s"
-PROGRESS = re.compile(r"^\[[A-Z]+\] [^\n]*?: (\d+)/(\d+)\b[^\n]*\n?", re.M) # `LogProgress`'s "[TRAIN] epoch 1: 3/19"
 
 def _tidy(text:str) -> str:
-    """Saved text that reruns do not change: this checkout becomes `<repo>`, temporary directories `<tmp>`; rates
-    and the interim progress lines of `LogProgress` go (their count depends on the machine's speed)."""
+    "Saved text that reruns do not change: this checkout becomes `<repo>`, temporary directories `<tmp>`, rates go."
     text = text.replace(str(NBS.parent), "<repo>")
     text = re.sub(re.escape(tempfile.gettempdir()) + r"/tmp[\w]+", "<tmp>", text)
     text = RATE.sub("", text)
-    text = PROGRESS.sub(lambda m: m[0] if m[1] == m[2] else "", text)  # how far it got by each 30 s varies; the end does not
     return text[:MAX_OUTPUT_CHARS] + "\n... (cut)\n" if len(text) > MAX_OUTPUT_CHARS else text
 
 def trim(nb):
@@ -34,8 +31,6 @@ def trim(nb):
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if "text" in out: out["text"] = _tidy(out["text"])
-        cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("text", True) != ""]
-        for out in cell.get("outputs", []):
             if "text/plain" in out.get("data", {}): out["data"]["text/plain"] = _tidy(out["data"]["text/plain"])
             if "traceback" in out: out["traceback"] = [_tidy(t) for t in out["traceback"]]
     return nb
@@ -56,7 +51,9 @@ def main(argv=None) -> int:
     ap.add_argument("--write", action="store_true", help="save the outputs into the notebooks")
     ap.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
     a = ap.parse_args(argv)
-    os.environ["SEIZURE_NB_PROGRESS"] = "log"  # inherited by the kernels: progress as a final plain line, not a frozen bar
+    # inherited by the kernels: progress as its last plain line only, not a frozen bar nor a line per 30 s (how many of
+    # those a run prints depends on the machine's speed, and a rerun would change the saved outputs)
+    os.environ["SEIZURE_NB_PROGRESS"] = "end"
     os.environ["MATPLOTLIBRC"] = str(Path(__file__).with_name("matplotlibrc"))  # 110 dpi, legible legends
     paths = [p for p in sorted(NBS.glob("*.ipynb")) if not a.names or any(n in p.name for n in a.names)]
     from nbclient.exceptions import CellExecutionError
