@@ -13,7 +13,7 @@ from .edf_cache import (binary_events, write_annotations, write_json, sample_lab
 from .inference import (PostProcessing, detect_events, stitch, overlap_score,
                                   score_recordings, auroc, average_precision, load_model,
                                   recording_traces, per_second_probs, THRESHOLDS, at_threshold,
-                                  fa_curve, best_at_fa, reference_events, mask_gaps)
+                                  fa_curve, best_at_fa, reference_events, mask_gaps, _recorded_h)
 from .manifest import cache_corpus
 
 # %% auto #0
@@ -287,7 +287,7 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
     recorded = [r.get("recorded_s", r["duration_s"]) for r in recs]
     metrics["overlap_ci"] = bootstrap_ci([r["ref"] for r in recs], hyps, recorded)
     metrics["postprocessing"] = asdict(pp) | {"tuned_on": "dev"} | (tuning or {})
-    metrics["dev_hours"] = sum(r.get("recorded_s", r["duration_s"]) for r in dev) / 3600
+    metrics["dev_hours"] = sum(_recorded_h(r) for r in dev)
     if out_dir:
         out_dir = Path(out_dir)
         for r, h in zip(recs, hyps):

@@ -572,13 +572,13 @@ def learning_check(data_dir:Path|str, # corpus root (`LEARNING_CORPUS`)
     import torch, seizure_nb.train as T
     from seizure_nb.edf_cache import log
     from seizure_nb.inference import load_config, predict_windows, auroc
-    from seizure_nb.manifest import scan_cache
+    from seizure_nb.manifest import load_manifest
     from seizure_nb.sampler import WindowDataset
     paths = {"data.data_dir": str(data_dir), "data.cache_dir": str(cache_dir),
              "log.out_dir": str(out_dir)}
     cfg = load_config(**LEARNING_RUN | paths | overrides)
     T.train(cfg)
-    m = scan_cache(cfg.data.cache_dir, cfg.data.manifest_params)["dev"]
+    m = load_manifest(cfg.data.cache_dir, "dev", cfg.data.manifest_params)
     def score(model) -> float:
         p, y, _ = predict_windows(model, WindowDataset(m, cfg.data.cache_dir), 16,
                                   torch.device("cpu"), "fp32")
