@@ -94,7 +94,7 @@ def cmd_evaluate(a) -> int:
 def cmd_predict(a) -> int:
     from seizure_nb.eval import predict_edfs
     outs, failed = predict_edfs(a.checkpoint, a.edfs, a.out, batch_size=a.batch_size,
-                                stride_s=a.stride)
+                                stride_s=a.stride, probabilities=a.probabilities)
     for p in outs: print(p)
     for edf, err in failed.items(): print(f"error: {edf}: {err}", file=sys.stderr)
     return int(bool(failed))
@@ -216,6 +216,9 @@ def parser() -> argparse.ArgumentParser:
                    help="windows per forward pass (default: from the model's size, about 2 GB)")
     p.add_argument("--stride", type=float, help="seconds between window starts, at most the window "
                                                 "(default: the training stride)")
+    p.add_argument("--probabilities", action="store_true",
+                   help="also write OUT/.../X.probs.csv: the per-second seizure probability and the "
+                   "post-processing (threshold) that made the events")
     p.set_defaults(fn=cmd_predict)
     _sweep_args(add("sweep", "train and evaluate every config x seed of a sweep file, then collect"
                     )).set_defaults(fn=cmd_sweep)

@@ -8,8 +8,9 @@ import dataclasses, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
-from .edf_cache import (binary_events, write_annotations, write_json, sample_labels,
-                                  open_entry, log, progress, recorded_mask, MASKED_LABEL)
+from .edf_cache import (binary_events, write_annotations, write_json, atomic_write,
+                                  sample_labels, open_entry, log, progress, recorded_mask,
+                                  MASKED_LABEL)
 from .inference import (PostProcessing, detect_events, stitch, overlap_score,
                                   score_recordings, auroc, average_precision, load_model,
                                   recording_traces, per_second_probs, THRESHOLDS, at_threshold,
@@ -20,7 +21,8 @@ from .manifest import cache_corpus
 __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'ZABIHI_BANDS', 'SUMMARIES', 'PER_CHANNEL', 'GBM_GRID', 'HEADLINE', 'BASELINES',
            'REPORT_ROWS', 'DETECTORS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci', 'second_features',
            'LineLengthBaseline', 'zabihi_features', 'GradientBoostingBaseline', 'evaluate_split', 'plot_fa_curve',
-           'plot_timelines', 'evaluate_checkpoint', 'predict_edfs', 'prediction_paths', 'write_report']
+           'plot_timelines', 'evaluate_checkpoint', 'predict_edfs', 'prediction_paths', 'write_probabilities',
+           'write_report']
 
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
@@ -398,9 +400,11 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
 def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu",
                  batch_size:int|None=None, # windows per batch; None: `predict_batch_size` (~2 GB)
                  stride_s:float|None=None, # window step (s); None: the checkpoint's `data.stride_s`
+                 probabilities:bool=False, # also write each EDF's 1 Hz trace (`write_probabilities`)
                 ) -> tuple[list[Path], dict[str, str]]:
-    """Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`;
-    returns the files written and `{edf: error}` of those that failed."""
+    """Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`
+    (and, with `probabilities`, a `.probs.csv` beside it); returns the `.csv_bi` files written and
+    `{edf: error}` of those that failed."""
     import torch
     from seizure_nb.edf_cache import read_eeg, preprocess
     from seizure_nb.manifest import window_starts, manifest_params
@@ -431,6 +435,7 @@ def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="c
         trace = mask_gaps(stitch(np.concatenate(probs), starts // p.fs,
                                  x.shape[1] // p.fs), raw.gaps)
         events = detect_events(trace, pp)  # none in a gap (EDF+D): no output there
+        if probabilities: write_probabilities(dest.with_suffix(".probs.csv"), trace, pp)
         return write_annotations(dest, binary_events(events, x.shape[1] / p.fs),
                                  x.shape[1] / p.fs, edf.stem)
     outs, failed = [], {}
@@ -461,6 +466,18 @@ def prediction_paths(edfs:list, # EDF paths as given
                              "was predicted)")
         dests[e] = d; seen[d] = e
     return root, dests
+
+# %% ../nbs/05_eval.ipynb #70975e75
+def write_probabilities(path:Path|str, # destination, `REC.probs.csv`
+                        trace:np.ndarray, # 1 Hz probabilities of one recording (NaN: no output)
+                        pp:PostProcessing, # the post-processing `predict` applied to it
+                       ) -> Path:
+    """`# threshold = ...` and the other post-processing settings as header lines, then
+    `second,probability` rows: second `t` covers `[t, t + 1)` s of the recording."""
+    head = "".join(f"# {k} = {v}\n" for k, v in asdict(pp).items())
+    rows = "".join(f"{t},{v:.4f}\n" for t, v in enumerate(np.asarray(trace, float)))
+    return atomic_write(path, lambda f: f.write(
+        (head + "second,probability\n" + rows).encode()))
 
 # %% ../nbs/05_eval.ipynb #e1ab1144
 def _fmt(v, spec:str=".3f") -> str:

@@ -240,14 +240,19 @@ def doctor() -> dict:
     return out
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #67485b1a
-def causal_depthwise_conv(x, # (B, D, L)
+def causal_depthwise_conv(x, # (B, D, L), or (B, L, D) with `time_major`
                           weight, # (D, 1, K), as in `nn.Conv1d(D, D, K, groups=D)`
-                          bias): # (D,)
+                          bias, # (D,)
+                          time_major:bool=False): # x is (B, L, D): no transposed copies (Mamba-2)
     """`conv1d(x, weight, bias, padding=K-1, groups=D)[..., :L]` as K shifted multiply-adds (cuDNN's
-    grouped conv is slow here)."""
-    K, L = weight.shape[-1], x.shape[-1]
-    xp = F.pad(x, (K - 1, 0))
-    w = weight[:, 0].to(x.dtype)
+    grouped conv is slow here); the output has x's layout."""
+    K, w = weight.shape[-1], weight[:, 0].to(x.dtype)
+    if time_major:  # (B, L, D): each shift is a contiguous slice
+        L, xp = x.shape[1], F.pad(x, (0, 0, K - 1, 0))
+        y = torch.addcmul(bias.to(x.dtype), w[:, K - 1], x)
+        for k in range(K - 1): y = y.addcmul(w[:, k], xp[:, k:k + L])
+        return y
+    L, xp = x.shape[-1], F.pad(x, (K - 1, 0))
     y = bias.to(x.dtype)[:, None] + w[:, K - 1, None] * x
     for k in range(K - 1): y = y + w[:, k, None] * xp[..., k:k + L]
     return y
@@ -339,31 +344,104 @@ def ssd_ref(x, dt, A, B, C, D=None):
     y = torch.stack(ys, 1)
     return y if D is None else y + x * D[:, None]
 
-def _segsum(a):
-    """`out[..., t, s] = sum_{s<k<=t} a[..., k]` for s <= t, -inf above the diagonal;
-    summed directly, never as a difference."""
-    Q = a.shape[-1]
-    m = torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device), -1)
-    s = a[..., None, :].expand(*a.shape, Q).transpose(-1, -2).masked_fill(~m, 0).cumsum(-2)
-    return s.masked_fill(~torch.tril(torch.ones(Q, Q, dtype=torch.bool, device=a.device)),
-                         float("-inf"))
+# %% ../nbs/03_dual_stream_mamba.ipynb #76aa13fb
+def _decays(cs):
+    """`L[..., t, s] = exp(cs_t - cs_s)` for `s <= t`, else 0: (..., Q) -> (..., Q, Q). Decays from
+    differences of cumulative log-decays, as mamba-ssm's Triton kernel computes them."""
+    Q = cs.shape[-1]
+    low = torch.ones(Q, Q, dtype=torch.bool, device=cs.device).tril()
+    return torch.where(low, cs[..., :, None] - cs[..., None, :], float("-inf")).exp()
 
+def _gq(t): # (b, c, Q, g, ...) <-> (b, c, g, Q, ...)
+    return t.transpose(2, 3)
+
+def _ssd_fwd(x, dt, A, B, C):
+    """Chunked SSD of x (b, c, Q, g, r, p) with dt (b, c, Q, g, r) (after the softplus), A (g, r),
+    B and C (b, c, Q, g, n): output like x, and the states entering each chunk (b, c, g, n, r, p)."""
+    b, c, Q, g, r, p = x.shape
+    Bt, Ct = _gq(B), _gq(C)                                           # (b, c, g, Q, n)
+    cs = (dt * A).permute(0, 1, 3, 4, 2).cumsum(-1)                   # (b, c, g, r, Q)
+    xdt = _gq(x * dt[..., None])                                      # (b, c, g, Q, r, p)
+    # within chunks: y_t = sum_{s<=t} exp(cs_t - cs_s) (C_t . B_s) xdt_s
+    M = _decays(cs).mul_((Ct @ Bt.transpose(-1, -2))[:, :, :, None])  # (b, c, g, r, Q, Q)
+    y = (M @ xdt.transpose(3, 4)).transpose(3, 4)                     # (b, c, g, Q, r, p)
+    # each chunk's own end state S = sum_s exp(cs_Q - cs_s) B_s xdt_s, passed on across chunks
+    dend = (cs[..., -1:] - cs).exp_().transpose(-1, -2)[..., None]    # (b, c, g, Q, r, 1)
+    S = (Bt.transpose(-1, -2) @ (xdt * dend).flatten(-2)).unflatten(-1, (r, p))
+    T = cs[..., -1].exp()[:, :, :, None, :, None]                     # decay across a chunk
+    Hs = torch.empty_like(S); H = Hs[:, 0].zero_()
+    for k in range(1, c): H = torch.addcmul(S[:, k - 1], T[:, k - 1], H, out=Hs[:, k])
+    # between chunks: y_t += exp(cs_t) C_t . H
+    yi = (Ct @ Hs.flatten(-2)).unflatten(-1, (r, p))
+    return _gq(y.addcmul_(yi, cs.exp().transpose(-1, -2)[..., None])), Hs
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #540c507d
+def _ssd_bwd(x, dt, A, B, C, Hs, gy):
+    """Gradients of `_ssd_fwd` for x, dt, A, B, C from the output's gradient `gy`. The log-decays'
+    gradient is summed over exactly the steps each one spans, never as a difference."""
+    b, c, Q, g, r, p = x.shape
+    Bt, Ct, gy = _gq(B), _gq(C), _gq(gy)
+    cs = (dt * A).permute(0, 1, 3, 4, 2).cumsum(-1)                   # (b, c, g, r, Q)
+    xdt = _gq(x * dt[..., None])                                      # (b, c, g, Q, r, p)
+    # between chunks; ga: the gradient of each step's log-decay a_k, summed over the t >= k
+    gye = gy * cs.exp().transpose(-1, -2)[..., None]
+    yi = (Ct @ Hs.flatten(-2)).unflatten(-1, (r, p))
+    gcs = (gye * yi).sum(-1).transpose(-1, -2)                        # (b, c, g, r, Q)
+    gC = gye.flatten(-2) @ Hs.flatten(-2).transpose(-1, -2)           # (b, c, g, Q, n)
+    gH = (Ct.transpose(-1, -2) @ gye.flatten(-2)).unflatten(-1, (r, p))
+    T = cs[..., -1].exp()[:, :, :, None, :, None]
+    gS = torch.zeros_like(gH); G = gS[:, -1]
+    for k in range(c - 1, 0, -1): G = torch.addcmul(gH[:, k], T[:, k], G, out=gS[:, k - 1])
+    gcs[..., -1] += (gS * Hs).sum((3, 5)) * T[:, :, :, 0, :, 0]
+    ga = gcs.flip(-1).cumsum(-1).flip(-1)
+    # chunk end states: exp(cs_Q - cs_s) spans the steps after s
+    dend = (cs[..., -1:] - cs).exp_().transpose(-1, -2)[..., None]
+    xd = xdt * dend
+    gB = xd.flatten(-2) @ gS.flatten(-2).transpose(-1, -2)
+    gxd = (Bt @ gS.flatten(-2)).unflatten(-1, (r, p))
+    ga[..., 1:] += (gxd * xd).sum(-1).transpose(-1, -2)[..., :-1].cumsum(-1)
+    gxdt = gxd.mul_(dend)
+    # within chunks: exp(cs_t - cs_s) spans s < k <= t
+    Lm, CB = _decays(cs), Ct @ Bt.transpose(-1, -2)
+    M, gyh = Lm * CB[:, :, :, None], gy.transpose(3, 4)              # (b, c, g, r, Q, .)
+    gxdt += (M.transpose(-1, -2) @ gyh).transpose(3, 4)
+    gM = gyh @ xdt.permute(0, 1, 2, 4, 5, 3)                         # (b, c, g, r, Q, Q)
+    gCB = (gM * Lm).sum(3)
+    P = F.pad(gM.mul_(M)[..., :-1].cumsum(-1), (1, 0))               # P[t, k] = sum_{s<k} .[t, s]
+    ga += (P * torch.ones(Q, Q, dtype=P.dtype, device=P.device).tril()).sum(-2)
+    gC += gCB @ Bt; gB += gCB.transpose(-1, -2) @ Ct
+    # cs = cumsum(dt A), xdt = x dt
+    ga, gxdt = ga.permute(0, 1, 4, 2, 3), _gq(gxdt)                   # (b, c, Q, g, r), like x
+    return (gxdt * dt[..., None], ga * A + (gxdt * x).sum(-1), (ga * dt).sum((0, 1, 2)),
+            _gq(gB), _gq(gC))
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #40f50048
 # device type -> (largest chunk, elements per (..., Q, Q) temporary)
 SSD_LIMITS = {"cpu": (16, 1 << 21), "cuda": (256, 1 << 26)}
 
-def _ssd_within(C, B, a, xdt):
-    """Within-chunk outputs `sum_{s<=t} (C_t . B_s) exp(sum_{s<k<=t} a_k) xdt_s`:
-    C, B (b, c, Q, g, n), a (b, c, h, Q), xdt (b, c, Q, h, p)."""
-    g, h = C.shape[3], a.shape[2]
-    CB = torch.einsum("bctgn,bcsgn->bcgts", C, B)  # once per group, not per head
-    M = _segsum(a).exp_().unflatten(2, (g, h // g)) * CB[:, :, :, None]     # (b, c, g, h/g, Q, Q)
-    return torch.einsum("bcgrts,bcsgrp->bctgrp", M, xdt.unflatten(3, (g, h // g))).flatten(3, 4)
+class _SSDFn(torch.autograd.Function):
+    """`_ssd_fwd` in blocks of `bs` sequences, keeping only its inputs and the chunks' states for
+    the backward pass (`_ssd_bwd`, block by block)."""
+    @staticmethod
+    def forward(ctx, x, dt, A, B, C, bs):
+        blocks = lambda *ts: [[t[i:i + bs] for t in ts] for i in range(0, len(x), bs)]
+        ys, Hs = zip(*(_ssd_fwd(xi, dti, A, Bi, Ci) for xi, dti, Bi, Ci in blocks(x, dt, B, C)))
+        ctx.save_for_backward(x, dt, A, B, C, torch.cat(Hs)); ctx.bs = bs
+        return torch.cat(ys)
+    @staticmethod
+    def backward(ctx, gy):
+        x, dt, A, B, C, Hs = ctx.saved_tensors
+        gs = [_ssd_bwd(*(t[i:i + ctx.bs] for t in (x, dt)), A,
+                       *(t[i:i + ctx.bs] for t in (B, C, Hs, gy)))
+              for i in range(0, len(x), ctx.bs)]
+        gx, gdt, gA, gB, gC = zip(*gs)
+        return torch.cat(gx), torch.cat(gdt), sum(gA), torch.cat(gB), torch.cat(gC), None
 
 def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplus:bool=False):
     """Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's
-    dtype. The chunk is capped per device (`SSD_LIMITS`); the quadratic part runs in blocks of at
-    most `SSD_LIMITS`' element count per (..., Q, Q) temporary, each recomputed in the backward pass
-    (`torch.utils.checkpoint`), so none is kept."""
+    dtype. The chunk is capped per device (`SSD_LIMITS`); sequences run in blocks whose
+    `(..., Q, Q)` temporaries stay under `SSD_LIMITS`' element count; the backward pass is written
+    by hand (`_ssd_bwd`) and keeps no `(Q, Q)` tensor between the passes."""
     dtype, (b, l, h, p), g = x.dtype, x.shape, B.shape[2]
     with torch.autocast(x.device.type, enabled=False):
         x, dt, A, B, C = (t.to(torch.promote_types(t.dtype, torch.float32))
@@ -372,39 +450,15 @@ def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplu
         if dt_softplus: dt = F.softplus(dt)
         max_chunk, budget = SSD_LIMITS.get(x.device.type, SSD_LIMITS["cpu"])
         Q = min(chunk_size, max_chunk); pad = -l % Q
-        if pad: x, dt, B, C = (F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, dt, B, C))
-        nc, r = x.shape[1] // Q, h // g
-        xdt = (x * dt[..., None]).view(b, nc, Q, h, p)
-        # (b, c, Q, g, n): never repeated per head
-        Bc, Cc = B.view(b, nc, Q, g, -1), C.view(b, nc, Q, g, -1)
-        a = (dt * A).view(b, nc, Q, h).permute(0, 1, 3, 2)         # (b, c, h, Q) log decays
-        per = h * Q * Q                                            # elements per (sequence, chunk)
-        bs = min(b, max(1, budget // per))                         # sequences per block
-        cs = max(1, min(nc, budget // (bs * per)))                 # chunks per block
-        grad = torch.is_grad_enabled() and any(t.requires_grad for t in (xdt, a, Bc, Cc))
-        within = ((lambda *t: checkpoint(_ssd_within, *t, use_reentrant=False)) if grad
-                  else _ssd_within)
-        y = torch.cat([torch.cat([within(*(t[i:i + bs, j:j + cs] for t in (Cc, Bc, a, xdt)))
-                                  for j in range(0, nc, cs)], 1)
-                       for i in range(0, b, bs)])
-        ag = a.unflatten(2, (g, r))                                            # (b, c, g, h/g, Q)
-        # decay from each step to its chunk's end
-        to_end = F.pad(ag[..., 1:].flip(-1).cumsum(-1).flip(-1), (0, 1)).exp()
-        # inputs decayed to the chunk's end
-        xend = xdt.unflatten(3, (g, r)) * to_end.permute(0, 1, 4, 2, 3)[..., None]
-        ends = torch.einsum("bcsgrp,bcsgn->bcgrpn", xend, Bc)  # each chunk's own end state
-        total = ag.sum(-1).exp()                               # decay across a whole chunk
-        H, starts = torch.zeros_like(ends[:, 0]), []
-        for c in range(nc):  # states entering each chunk
-            starts.append(H); H = total[:, c, ..., None, None] * H + ends[:, c]
-        from_start = ag.cumsum(-1).exp()  # decay from the chunk's start to each step
-        # C_t . the state entering the chunk
-        off = torch.einsum("bctgn,bcgrpn->bctgrp", Cc, torch.stack(starts, 1))
-        y = y + (off * from_start.permute(0, 1, 4, 2, 3)[..., None]).flatten(3, 4)
+        xp, dtp, Bp, Cp = ((F.pad(t, (0, 0) * (t.dim() - 2) + (0, pad)) for t in (x, dt, B, C))
+                           if pad else (x, dt, B, C))
+        nc, r = xp.shape[1] // Q, h // g
+        bs = max(1, budget // (nc * h * Q * max(Q, p)))  # sequences per block
+        y = _SSDFn.apply(xp.view(b, nc, Q, g, r, p), dtp.view(b, nc, Q, g, r), A.view(g, r),
+                         Bp.view(b, nc, Q, g, -1), Cp.view(b, nc, Q, g, -1), bs)
         y = y.reshape(b, nc * Q, h, p)[:, :l]
-        if D is not None: y = y + x[:, :l] * D.to(y.dtype)[:, None]
+        if D is not None: y = y + x * D.to(y.dtype)[:, None]
     return y.to(dtype)
-
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #67993f0f
 class _GatedRMSNormFn(torch.autograd.Function):
@@ -485,8 +539,8 @@ class Mamba2(nn.Module):
         Bsz, L, _ = u.shape
         z, xBC, dt = self.in_proj(u).split([self.d_inner, self.conv1d.in_channels,
                                             self.nheads], dim=-1)
-        xBC = F.silu(causal_depthwise_conv(xBC.transpose(1, 2), self.conv1d.weight,
-                                           self.conv1d.bias)).transpose(1, 2)
+        xBC = F.silu(causal_depthwise_conv(xBC, self.conv1d.weight, self.conv1d.bias,
+                                           time_major=True))
         x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state,
                              self.ngroups * self.d_state], dim=-1)
         A = -torch.exp(self.A_log.float())

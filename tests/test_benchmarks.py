@@ -75,3 +75,11 @@ def test_predict_cpu_smoke(capsys):
     r = load("predict_cpu").main(quick=True)
     assert r["demo"]["s_per_hour"] > 0 and r["demo"]["peak_rss"] > 0 and r["demo"]["batch_size"] >= 1
     assert "SeizureTransformer: skipped" in capsys.readouterr().out
+
+def test_cpu_train_smoke(capsys):
+    "Issue 26's CPU training speed: the demo model now against the demo model before, one real training step each."
+    r = load("cpu_train").main(threads=(1,), batch=2, window_s=8.0, rounds=1, steps=1, warmup=1,
+                               names=["demo before (baseline)", "demo"])
+    out = capsys.readouterr().out
+    assert "| demo before (baseline) |" in out and "| demo |" in out and "vs baseline" in out
+    assert all(v > 0 for v in r.values())
