@@ -27,7 +27,7 @@ __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'ZABIHI_BANDS', 'SUMMARIES', 'PER_CHA
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
                         max_fa_per_24h:float=10.0, # false-alarm budget
-                        thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+                        thresholds=THRESHOLDS, # the operating points' grid (0.05 to 0.99)
                         min_durations=(5.0, 10.0, 20.0),
                         merge_gaps=(10.0, 30.0, 60.0)) -> tuple[PostProcessing, dict]:
     """Best OVERLAP sensitivity with FA/24h <= `max_fa_per_24h` (then fewest FA) over a grid;
