@@ -42,7 +42,7 @@ def step_time(c:ModelConfig, threads:int, batch:int, window_s:float, steps:int, 
     for _ in range(warmup): step()
     t = time.perf_counter()
     for _ in range(steps): step()
-    return (time.perf_counter() - t) / steps
+    return (time.perf_counter() - t) / max(steps, 1)
 
 def _child(args):
     c = models()[args.model]
@@ -56,7 +56,8 @@ def profile(c:ModelConfig, batch:int, window_s:float, rows:int=25) -> str:
     with prof() as p: step_time(c, 2, batch, window_s, 2, 0)
     return p.key_averages().table(sort_by="self_cpu_time_total", row_limit=rows)
 
-def main(threads=(1, 2), batch:int=8, # windows per step (`BATCH` overrides it per model) window_s:float=60.0, rounds:int=3, steps:int=4, warmup:int=2,
+def main(threads=(1, 2), batch:int=8, # windows per step (`BATCH` overrides it per model)
+         window_s:float=60.0, rounds:int=3, steps:int=4, warmup:int=2,
          names=None, do_profile:bool=False) -> dict:
     names = names or list(models())
     times = {(n, th): [] for n in names for th in threads}
