@@ -431,9 +431,11 @@ class _SSDFn(torch.autograd.Function):
     @staticmethod
     def backward(ctx, gy):
         x, dt, A, B, C, Hs = ctx.saved_tensors
-        gs = [_ssd_bwd(*(t[i:i + ctx.bs] for t in (x, dt)), A,
-                       *(t[i:i + ctx.bs] for t in (B, C, Hs, gy)))
-              for i in range(0, len(x), ctx.bs)]
+        # in float32 even when backward is called inside an autocast region
+        with torch.autocast(x.device.type, enabled=False):
+            gs = [_ssd_bwd(*(t[i:i + ctx.bs] for t in (x, dt)), A,
+                           *(t[i:i + ctx.bs] for t in (B, C, Hs, gy.to(x.dtype))))
+                  for i in range(0, len(x), ctx.bs)]
         gx, gdt, gA, gB, gC = zip(*gs)
         return torch.cat(gx), torch.cat(gdt), sum(gA), torch.cat(gB), torch.cat(gC), None
 
