@@ -435,9 +435,10 @@ def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="c
         trace = mask_gaps(stitch(np.concatenate(probs), starts // p.fs,
                                  x.shape[1] // p.fs), raw.gaps)
         events = detect_events(trace, pp)  # none in a gap (EDF+D): no output there
+        out = write_annotations(dest, binary_events(events, x.shape[1] / p.fs),
+                                x.shape[1] / p.fs, edf.stem)
         if probabilities: write_probabilities(dest.with_suffix(".probs.csv"), trace, pp)
-        return write_annotations(dest, binary_events(events, x.shape[1] / p.fs),
-                                 x.shape[1] / p.fs, edf.stem)
+        return out
     outs, failed = [], {}
     for edf, dest in dests.items():
         try: outs.append(predict_one(edf, dest))

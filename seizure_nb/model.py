@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
+from torch.autograd.function import once_differentiable
 
 # %% auto #0
 __all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend',
@@ -429,6 +430,7 @@ class _SSDFn(torch.autograd.Function):
         ctx.save_for_backward(x, dt, A, B, C, torch.cat(Hs)); ctx.bs = bs
         return torch.cat(ys)
     @staticmethod
+    @once_differentiable  # no double backward: a clear error rather than wrong second derivatives
     def backward(ctx, gy):
         x, dt, A, B, C, Hs = ctx.saved_tensors
         # in float32 even when backward is called inside an autocast region
@@ -442,8 +444,9 @@ class _SSDFn(torch.autograd.Function):
 def ssd_chunked(x, dt, A, B, C, chunk_size:int, D=None, dt_bias=None, dt_softplus:bool=False):
     """Exact chunked SSD with `mamba_chunk_scan_combined`'s arguments; output (b, l, h, p) in x's
     dtype. The chunk is capped per device (`SSD_LIMITS`); sequences run in blocks whose
-    `(..., Q, Q)` temporaries stay under `SSD_LIMITS`' element count; the backward pass is written
-    by hand (`_ssd_bwd`) and keeps no `(Q, Q)` tensor between the passes."""
+    `(..., Q, Q)` temporaries stay under `SSD_LIMITS`' element count (a block holds at least one
+    sequence, however long); the backward pass is written by hand (`_ssd_bwd`) and keeps no
+    `(Q, Q)` tensor between the passes."""
     dtype, (b, l, h, p), g = x.dtype, x.shape, B.shape[2]
     with torch.autocast(x.device.type, enabled=False):
         x, dt, A, B, C = (t.to(torch.promote_types(t.dtype, torch.float32))
