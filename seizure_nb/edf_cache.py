@@ -4,10 +4,12 @@
 
 # %% ../nbs/00_edf_cache.ipynb #47a900c1
 from __future__ import annotations
-import hashlib, json, logging, math, os, re, shutil, sys, time, warnings
+import hashlib, json, logging, math, os, re, shutil, sys, time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, asdict, field
+from fractions import Fraction
 from pathlib import Path
 import numpy as np
 from scipy import signal
@@ -16,15 +18,18 @@ import seizure_nb
 
 # %% auto #0
 __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'MISSING_POLICIES', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS',
-           'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'TCP_PAIRS', 'log', 'LogProgress', 'progress',
-           'atomic_write', 'write_json', 'write_npy', 'TUSZFormatError', 'clean_label', 'map_channels', 'fill_missing',
-           'Event', 'read_annotations', 'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at',
-           'sample_labels', 'EdfLayout', 'check_edf_size', 'record_onsets', 'record_starts', 'RawEEG', 'read_eeg',
-           'PrepParams', 'recorded_mask', 'preprocess', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
-           'source_identity', 'cache_recording', 'CacheWriteError', 'StaleCacheError', 'read_meta', 'open_entry',
-           'find_recordings', 'check_patients', 'entry_status', 'stale_entries', 'failure_entry', 'free_bytes',
-           'entry_bytes', 'check_free_space', 'build_cache', 'prune_cache', 'finish_build', 'corpus_identity',
-           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne', 'tcp_bipolar', 'to_mne_tcp']
+           'CALIBRATION_FIELDS', 'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'TCP_PAIRS', 'log',
+           'LogProgress', 'progress', 'atomic_write', 'write_json', 'write_npy', 'TUSZFormatError', 'clean_label',
+           'map_channels', 'fill_missing', 'Event', 'read_annotations', 'write_annotations', 'binary_events',
+           'seizure_intervals', 'first_sample_at', 'sample_labels', 'EdfLayout', 'check_edf_size', 'record_onsets',
+           'record_starts', 'check_calibration', 'digital_to_physical', 'EegFile', 'open_eeg', 'RawEEG', 'read_eeg',
+           'PrepParams', 'recorded_mask', 'prep_ratio', 'filter_blocks', 'prep_filter', 'robust_scale', 'normalise',
+           'preprocess', 'NpyColumns', 'preprocess_to_file', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
+           'source_identity', 'cache_recording', 'CacheWriteError', 'StaleCacheError', 'npy_problem', 'entry_problem',
+           'read_meta', 'open_entry', 'find_recordings', 'check_patients', 'entry_status', 'stale_entries',
+           'failure_entry', 'free_bytes', 'entry_bytes', 'check_free_space', 'build_cache', 'prune_cache',
+           'finish_build', 'corpus_identity', 'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne',
+           'tcp_bipolar', 'to_mne_tcp']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 class _StdHandler(logging.StreamHandler):
@@ -205,7 +210,7 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
     downgraded. Every error is a `TUSZFormatError` naming the file and line."""
     path = Path(path)
     if not path.exists(): raise TUSZFormatError(path, "annotation file is missing")
-    header, events, warns, columns_seen, stated = {}, [], [], False, None
+    header, events, warns, columns_seen, stated, rows = {}, [], [], False, None, 0
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     for ln, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -225,7 +230,7 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
                 raise TUSZFormatError(
                     path, f"expected the column header {CSV_COLUMNS!r}, found {line!r}", ln)
             columns_seen = True; continue
-        fields = [f.strip() for f in line.split(",")]
+        fields, rows = [f.strip() for f in line.split(",")], rows + 1
         if len(fields) != 5:
             raise TUSZFormatError(path, f"expected 5 fields, found {len(fields)}: {line!r}", ln)
         try: start, stop, conf = float(fields[1]), float(fields[2]), float(fields[4])
@@ -245,6 +250,9 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
             stop = duration
         events.append(Event(fields[0], start, stop, label, conf))
     if not columns_seen: raise TUSZFormatError(path, "no column header and no events")
+    if not rows:
+        raise TUSZFormatError(path, "column header but no events: a TUSZ file has at least one row "
+                                    "(bckg over the whole recording when it has no seizure)")
     if stated and duration is not None and abs(stated[0] - duration) > 1.0:
         msg = f"header duration {stated[0]} s differs from the recording's {duration:.2f} s"
         if strict: raise TUSZFormatError(path, msg, stated[1])
@@ -257,9 +265,13 @@ def write_annotations(path:Path|str, # destination `.csv_bi` or `.csv`
                       duration:float, # recording length, written in the header
                       bname:str|None=None, # base name for the header; default: the file stem
                       montage_file:str="$NEDC_NFC/lib/nedc_eas_default_montage.txt"):
-    "Write `events` in TUSZ csv format with its `#` header."
-    path = Path(path)
-    lines = ["# version = csv_v1.0.0", f"# bname = {bname or path.stem}",
+    """Write `events` in TUSZ csv format with its `#` header. Raises `ValueError` for a `bname` or
+    `montage_file` with a control character (a newline would split its header line)."""
+    path, bname = Path(path), bname or Path(path).stem
+    if any(ord(c) < 32 or ord(c) == 127 for c in bname + montage_file):
+        raise ValueError(f"{path}: header value {bname!r} or {montage_file!r} has a control "
+                         "character; it would break the one-line header")
+    lines = ["# version = csv_v1.0.0", f"# bname = {bname}",
              f"# duration = {duration:.2f} secs",
              f"# montage_file = {montage_file}", "#", CSV_COLUMNS]
     lines += [f"{e.channel},{e.start:.4f},{e.stop:.4f},{e.label},{e.confidence:.4f}"
@@ -316,6 +328,7 @@ class EdfLayout:
     spr: tuple # samples per data record of each signal
     discontinuous: bool # EDF+D / BDF+D: each record carries its onset, with gaps between records
     warnings: tuple = () # what was repaired, each naming the file
+    calibration: tuple = () # (physical min, max, digital min, max) per signal; nan: not a number
     @property
     def sample_bytes(self) -> int: return 3 if self.kind == "BDF" else 2
     @property
@@ -323,7 +336,8 @@ class EdfLayout:
 
 def check_edf_size(path:Path|str) -> EdfLayout:
     """The layout of an EDF or BDF file from its header, checked against the file's size.
-    Raises `TUSZFormatError` for a file that is not EDF/BDF, an unreadable header, or a file shorter
+    Raises `TUSZFormatError` for a file that is not EDF/BDF, an unreadable header, a data record
+    duration that is not a positive number of seconds, records without samples, or a file shorter
     than its header declares (truncated). Warns (in `EdfLayout.warnings`) where it repairs: a record
     count of -1 (unknown, allowed by the EDF spec) is inferred from the size; bytes after the last
     declared record are ignored."""
@@ -342,9 +356,18 @@ def check_edf_size(path:Path|str) -> EdfLayout:
             f.seek(256)
             labels = tuple(f.read(16).decode("latin-1").strip() for _ in range(n_signals))
             # label 16, transducer 80, dim 8, 4 ranges 32, prefilter 80 = 216 bytes each
+            f.seek(256 + n_signals * 104)  # 4 x 8 bytes per signal: physical min/max, digital min/max
+            cal = np.array([_number(f.read(8)) for _ in range(4 * n_signals)]).reshape(4, -1).T
             f.seek(256 + n_signals * 216)
             spr = tuple(int(f.read(8)) for _ in range(n_signals))
     except ValueError as e: raise TUSZFormatError(path, f"unreadable {kind} header ({e})")
+    if not (math.isfinite(record_s) and record_s > 0):
+        text = head[244:252].decode("latin-1").strip()
+        raise TUSZFormatError(path, f"header's data record duration is {text!r} s; it must be a "
+                                    "positive number of seconds")
+    if min(spr, default=0) < 0 or sum(spr) == 0:
+        raise TUSZFormatError(path, f"header's samples per data record are {list(spr)}: no signal "
+                                    "has samples")
     record_bytes, warns = (3 if kind == "BDF" else 2) * sum(spr), []
     if n_records == -1:
         n_records, extra = divmod(size - header_bytes, record_bytes)
@@ -365,7 +388,12 @@ def check_edf_size(path:Path|str) -> EdfLayout:
                      "header declares (the file is longer than its header says) were ignored")
     discontinuous = head[192:197].decode("latin-1") == f"{kind}+D"
     return EdfLayout(kind, header_bytes, n_records, record_s, labels, spr, discontinuous,
-                     tuple(warns))
+                     tuple(warns), tuple(map(tuple, cal.tolist())))
+
+def _number(field:bytes) -> float:
+    "A header number field as a float; nan when it is not a number."
+    try: return float(field.decode("latin-1"))
+    except ValueError: return math.nan
 
 # %% ../nbs/00_edf_cache.ipynb #b26cec95
 def record_onsets(path:Path|str, lay:EdfLayout) -> list:
@@ -407,6 +435,105 @@ def record_starts(path:Path|str, lay:EdfLayout, fs:float
     return np.array(starts, np.int64), gaps
 
 # %% ../nbs/00_edf_cache.ipynb #cab3ec8a
+CALIBRATION_FIELDS = ("physical minimum", "physical maximum", "digital minimum", "digital maximum")
+
+def check_calibration(path:Path|str, # the file, named in the error
+                      lay:EdfLayout, # its header (`check_edf_size`)
+                      signals:dict, # electrode -> index of its signal in `lay`
+                     ) -> None:
+    """Raise `TUSZFormatError`, naming the file, signal and header field, unless every signal in
+    `signals` has finite calibration with physical minimum != maximum and digital minimum !=
+    maximum: otherwise its samples cannot be converted to µV (EDF spec: physical = pmin +
+    (d - dmin) x (pmax - pmin) / (dmax - dmin)). Signals the recording does not use are not checked."""
+    for c, k in signals.items():
+        cal, label = lay.calibration[k], lay.labels[k]
+        bad = [f"{n} is {v!r}" for n, v in zip(CALIBRATION_FIELDS, cal) if not math.isfinite(v)]
+        if not bad and cal[0] == cal[1]: bad = [f"physical minimum equals maximum ({cal[0]:g})"]
+        if not bad and cal[2] == cal[3]: bad = [f"digital minimum equals maximum ({cal[2]:g})"]
+        if bad: raise TUSZFormatError(path, f"signal {label!r} ({c}): {'; '.join(bad)} in the "
+                                            "header: its samples cannot be converted to µV")
+
+def digital_to_physical(raw:np.ndarray, # (samples, bytes per sample) uint8, little-endian two's complement
+                        cal:tuple, # (physical min, max, digital min, max) of the signal
+                       ) -> np.ndarray:
+    """float64 physical values of EDF (2-byte) or BDF (3-byte) samples, computed as `edfio` does,
+    bit for bit: `(d + pmax / gain - dmax) x gain` with `gain = (pmax - pmin) / (dmax - dmin)`."""
+    nb, b = raw.shape[1], raw.astype(np.int32)
+    d = b[:, 0] | b[:, 1] << 8 | (b[:, 2] << 16 if nb == 3 else 0)
+    sign = 1 << (8 * nb - 1)
+    d = (d ^ sign) - sign
+    pmin, pmax, dmin, dmax = cal
+    gain = (pmax - pmin) / (dmax - dmin)
+    return (d + (pmax / gain - dmax)) * gain
+
+# %% ../nbs/00_edf_cache.ipynb #5e0a1201
+@dataclass
+class EegFile:
+    """The 19 `CHANNELS` of an EDF/BDF, read a few data records at a time (`open_eeg`): memory
+    follows what is read, never the length of the recording."""
+    path: Path
+    lay: EdfLayout
+    signals: dict # electrode -> index of its signal in the file
+    fs: float
+    starts: np.ndarray # first sample (recording time) of each data record; EDF+D: at its onset
+    gaps: list # (start_s, stop_s) without data
+    filled: dict # electrode -> how it is filled (`fill_missing`)
+    missing: str # the missing-channel policy
+    @property
+    def per_rec(self) -> int: return round(self.fs * self.lay.record_s)
+    @property
+    def n_samples(self) -> int: return int(self.starts[-1]) + self.per_rec
+    @property
+    def channel_map(self) -> dict: return {c: self.lay.labels[k] for c, k in self.signals.items()}
+    def stretches(self) -> list[tuple[int, int]]:
+        "Sample ranges `[a, b)` with data, each of consecutive data records."
+        cut = [0, *(np.flatnonzero(np.diff(self.starts) != self.per_rec) + 1), len(self.starts)]
+        return [(int(self.starts[i]), int(self.starts[j - 1]) + self.per_rec)
+                for i, j in zip(cut[:-1], cut[1:])]
+    def read(self, a:int, b:int) -> np.ndarray:
+        "`(19, b - a)` float64 µV of samples `[a, b)` within one stretch, absent electrodes filled."
+        lay, r0 = self.lay, int(np.searchsorted(self.starts, a, "right")) - 1
+        n_rec = -(-(b - int(self.starts[r0])) // self.per_rec)
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(lay.header_bytes + r0 * lay.record_bytes)
+                buf = np.fromfile(f, np.uint8, n_rec * lay.record_bytes)
+        except OSError as e: raise TUSZFormatError(self.path, f"cannot read ({e.strerror or e})")
+        if buf.size < n_rec * lay.record_bytes:
+            raise TUSZFormatError(self.path, "shorter than when it was opened (changed while read)")
+        buf = buf.reshape(n_rec, -1)
+        out = np.zeros((len(CHANNELS), n_rec * self.per_rec))
+        for c, k in self.signals.items():
+            lo, w = lay.sample_bytes * sum(lay.spr[:k]), lay.sample_bytes
+            out[CHANNELS.index(c)] = digital_to_physical(
+                buf[:, lo:lo + w * lay.spr[k]].reshape(-1, w), lay.calibration[k])
+        fill_missing(out, set(self.signals), self.missing)
+        s = a - int(self.starts[r0])
+        return out[:, s:s + b - a]
+
+# %% ../nbs/00_edf_cache.ipynb #5e0a1202
+def open_eeg(path:Path|str, # an EDF or BDF file
+             missing:str="interpolate", # policy for missing Fz/Pz: one of `MISSING_POLICIES`
+            ) -> EegFile:
+    """Open the 19 `CHANNELS` of an EDF/BDF for reading by blocks, after checking its size
+    (`check_edf_size`), channels (`map_channels`), calibration (`check_calibration`), rates and
+    EDF+D record onsets (`record_starts`). Every problem is a `TUSZFormatError` naming the file."""
+    path = Path(path)
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
+    lay = check_edf_size(path)
+    idx = map_channels(list(lay.labels), path, missing)
+    check_calibration(path, lay, idx)
+    rates = {c: lay.spr[k] / lay.record_s for c, k in idx.items()}
+    if len(set(rates.values())) != 1:
+        raise TUSZFormatError(path, f"EEG channels have different sampling rates: {rates}")
+    fs = float(next(iter(rates.values())))
+    per_rec = round(fs * lay.record_s)
+    starts, gaps = (record_starts(path, lay, fs) if lay.discontinuous
+                    else (np.arange(lay.n_records, dtype=np.int64) * per_rec, []))
+    filled = fill_missing(np.zeros((len(CHANNELS), 0)), set(idx), missing)
+    return EegFile(path, lay, idx, fs, starts, gaps, filled, missing)
+
 @dataclass
 class RawEEG:
     "19-channel EEG in `CHANNELS` order at the recording's own rate; sample index = time x fs."
@@ -422,38 +549,12 @@ class RawEEG:
 def read_eeg(path:Path|str, # an EDF or BDF file
              missing:str="interpolate", # policy for missing Fz/Pz: one of `MISSING_POLICIES`
             ) -> RawEEG:
-    """Read the 19 `CHANNELS` of an EDF/BDF (EDF+D records placed at their onsets, gaps zero and
-    listed), validating its size (`check_edf_size`) and applying the missing-channel policy
-    (`map_channels`, `fill_missing`)."""
-    import edfio
-    path = Path(path)
-    if missing not in MISSING_POLICIES:
-        raise ValueError(f"missing={missing!r}, expected one of {MISSING_POLICIES}")
-    lay = check_edf_size(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # record-count notes: `check_edf_size` decided them
-            edf = (edfio.read_bdf if lay.kind == "BDF" else edfio.read_edf)(path)
-    except Exception as e:
-        raise TUSZFormatError(path, f"{lay.kind} could not be read: {type(e).__name__}: {e}")
-    sigs = edf.signals
-    idx = map_channels([s.label for s in sigs], path, missing)
-    rates = {c: sigs[i].sampling_frequency for c, i in idx.items()}
-    if len(set(rates.values())) != 1:
-        raise TUSZFormatError(path, f"EEG channels have different sampling rates: {rates}")
-    fs = float(next(iter(rates.values())))
-    per_rec = round(fs * lay.record_s)
-    data = np.zeros((len(CHANNELS), lay.n_records * per_rec))
-    for c, i in idx.items(): data[CHANNELS.index(c)] = sigs[i].data[:data.shape[1]]
-    gaps = []
-    if lay.discontinuous:
-        starts, gaps = record_starts(path, lay, fs)
-        placed = np.zeros((len(CHANNELS), starts[-1] + per_rec))
-        placed[:, (starts[:, None] + np.arange(per_rec)).ravel()] = data
-        data = placed
-    filled = fill_missing(data, set(idx), missing)
-    labels = {c: sigs[i].label for c, i in idx.items()}
-    return RawEEG(data, fs, labels, filled, gaps, list(lay.warnings))
+    """The whole of `open_eeg(path, missing)` in memory (EDF+D records placed at their onsets, gaps
+    zero and listed): for looking at a recording. The cache and `predict` read by blocks."""
+    f = open_eeg(path, missing)
+    data = np.zeros((len(CHANNELS), f.n_samples))
+    for a, b in f.stretches(): data[:, a:b] = f.read(a, b)
+    return RawEEG(data, f.fs, f.channel_map, f.filled, f.gaps, list(f.lay.warnings))
 
 # %% ../nbs/00_edf_cache.ipynb #063565b7
 # bump CACHE_FORMAT when the on-disk layout changes (2: entry files named from the full file name,
@@ -484,36 +585,147 @@ def recorded_mask(gaps:list[tuple[float, float]], # `(start_s, stop_s)` without 
     "Boolean `(n,)`: True where sample `i` (time `i / fs`) has data, False in a gap."
     return sample_labels(gaps, n, fs) == 0
 
+def prep_ratio(fs:float, p:PrepParams) -> Fraction:
+    "Output samples per input sample: `p.fs / fs` as an exact ratio (250 -> 256 Hz is 128/125)."
+    return Fraction(p.fs) / Fraction(fs).limit_denominator(1000)
+
+def filter_blocks(read:callable, # `read(a, b)`: `(rows, b - a)` float64 input samples
+                  stretches:list, # `[a, b)` input sample ranges with data
+                  fs:float, # input rate
+                  p:PrepParams=PrepParams(),
+                  block_s:float=600.0, # seconds of input kept from each block
+                  margin_s:float=30.0, # seconds read on each side of a block and dropped
+                 ):
+    """Yield `(lo, y)`: the resampled, band-passed and notched samples `y` (rows, m) float64 that
+    start at output sample `lo`, block by block. Each stretch is filtered as a whole would be:
+    blocks overlap by `margin_s` on each side and keep their middle, where the edge transients of
+    the filters (e-folding in under 1 s for the defaults) have died; a stretch that fits in one
+    block is filtered in one go, exactly as before blocks."""
+    r, sos = prep_ratio(fs, p), prep_filter(p)
+    unit = r.denominator  # input samples that give a whole number of output samples
+    blk, m = (max(1, math.ceil(s * fs / unit)) * unit for s in (block_s, margin_s))
+    for a, b in stretches:
+        lo, n_out = math.ceil(a * r), math.ceil((b - a) * r)
+        for s in range(a, b, blk):
+            s0, e0 = max(a, s - m), min(b, s + blk + m)
+            y = read(s0, e0)
+            if r != 1: y = signal.resample_poly(y, r.numerator, r.denominator, axis=1)
+            y = signal.sosfiltfilt(sos, y, axis=1)
+            k0 = int((s - s0) * r)
+            k1 = k0 + (int(blk * r) if s + blk < b else n_out - int((s - a) * r))
+            yield lo + int((s - a) * r), y[:, k0:k1]
+
+def prep_filter(p:PrepParams) -> np.ndarray:
+    "Second-order sections of the band-pass and (with `p.notch`) the notch, at `p.fs`."
+    sos = signal.butter(p.filter_order, p.band, btype="bandpass", fs=p.fs, output="sos")
+    if p.notch: sos = np.vstack([sos, signal.tf2sos(*signal.iirnotch(p.notch, p.notch_q, fs=p.fs))])
+    return sos
+
+# %% ../nbs/00_edf_cache.ipynb #5e0a1203
+def robust_scale(q:np.ndarray # (rows, 3): 25th, 50th and 75th percentiles of each channel
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`(median (rows, 1), scale (rows, 1), flat (rows,))`: scale is IQR / 1.349 (1 where flat: a
+    scale under 1e-6 of the largest). Raises `ValueError` when every channel is flat."""
+    med, scale = q[:, 1:2], (q[:, 2:3] - q[:, 0:1]) / 1.349
+    flat = scale[:, 0] <= 1e-6 * scale.max()
+    if flat.all(): raise ValueError("every channel is flat")
+    return med, np.where(flat[:, None], 1.0, scale), flat
+
+def normalise(y:np.ndarray, # (rows, m) filtered samples
+              med, scale, flat, # from `robust_scale`
+              zero:list, # rows to zero (electrodes filled with zeros)
+              valid:np.ndarray, # (m,) True where the recording has data
+              p:PrepParams) -> np.ndarray:
+    "`y` centred, scaled, clipped to +-`p.clip` and cast to `p.dtype`; flat, `zero` rows and gaps 0."
+    y = np.clip((y - med) / scale, -p.clip, p.clip)
+    y[flat] = 0; y[zero] = 0; y[:, ~valid] = 0
+    return y.astype(p.dtype)
+
 def preprocess(raw:RawEEG, # 19-channel EEG from `read_eeg`
                p:PrepParams=PrepParams(), # preprocessing parameters
               ) -> tuple[np.ndarray, list[str]]:
-    """Resample, filter, normalise and clip `raw`; return the `(19, n)` array in `p.dtype` and the
-    flat channels. Each stretch between gaps is resampled and filtered on its own (no ringing from
-    a gap's edges); the normalisation statistics come from samples with data; gaps stay zero."""
-    from fractions import Fraction
-    r = Fraction(p.fs) / Fraction(raw.fs).limit_denominator(1000)
-    sos = signal.butter(p.filter_order, p.band, btype="bandpass", fs=p.fs, output="sos")
-    if p.notch: sos = np.vstack([sos, signal.tf2sos(*signal.iirnotch(p.notch, p.notch_q, fs=p.fs))])
+    """Resample, filter, normalise and clip `raw` in memory; return the `(19, n)` array in
+    `p.dtype` and the flat channels. Each stretch between gaps is resampled and filtered on its own
+    (no ringing from a gap's edges); the normalisation statistics come from every 4th sample with
+    data; gaps stay zero. `preprocess_to_file` does the same by blocks."""
     n_in = raw.data.shape[1]
-    n = math.ceil(n_in * r)
+    n = math.ceil(n_in * prep_ratio(raw.fs, p))
     x = np.zeros((raw.data.shape[0], n))
     d = np.diff(np.concatenate([[0], recorded_mask(raw.gaps, n_in, raw.fs).astype(np.int8), [0]]))
-    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)):  # each stretch with data
-        seg = raw.data[:, a:b]
-        if r != 1: seg = signal.resample_poly(seg, r.numerator, r.denominator, axis=1)
-        lo = math.ceil(a * r); hi = min(lo + seg.shape[1], n)
-        x[:, lo:hi] = signal.sosfiltfilt(sos, seg, axis=1)[:, :hi - lo]
+    stretches = list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+    for lo, y in filter_blocks(lambda a, b: raw.data[:, a:b], stretches, raw.fs, p):
+        x[:, lo:lo + y.shape[1]] = y[:, :n - lo]
     valid = recorded_mask(raw.gaps, n, p.fs)
-    every4 = np.flatnonzero(valid)[::4]
-    q25, med, q75 = np.percentile(x[:, every4], [25, 50, 75], axis=1, keepdims=True)
-    scale = (q75 - q25) / 1.349
-    flat = scale[:, 0] <= 1e-6 * scale.max()
-    if flat.all(): raise ValueError("every channel is flat")
-    x = np.clip((x - med) / np.where(flat[:, None], 1.0, scale), -p.clip, p.clip)
-    x[flat] = 0
-    x[[CHANNELS.index(c) for c, how in raw.filled.items() if how == "zero"]] = 0
-    x[:, ~valid] = 0
-    return x.astype(p.dtype), [CHANNELS[i] for i in np.flatnonzero(flat)]
+    q = np.percentile(x[:, np.flatnonzero(valid)[::4]], [25, 50, 75], axis=1).T
+    med, scale, flat = robust_scale(q)
+    zero = [CHANNELS.index(c) for c, how in raw.filled.items() if how == "zero"]
+    return normalise(x, med, scale, flat, zero, valid, p), [CHANNELS[i] for i in np.flatnonzero(flat)]
+
+# %% ../nbs/00_edf_cache.ipynb #5e0a1207
+class NpyColumns:
+    """Column spans of a 2-D C-order `.npy` in an open binary file, read and written with plain
+    file I/O: no memory map, whose pages would count as the process's memory."""
+    def __init__(self, f, # the open file (`rb`, or `wb`/`w+b` with `shape` and `dtype`)
+                 shape:tuple|None=None, dtype=None): # given: write a new header and size the file
+        self.f, new = f, shape is not None
+        f.seek(0)
+        if not new:
+            version = np.lib.format.read_magic(f)
+            shape, _, dtype = getattr(np.lib.format, f"read_array_header_{version[0]}_0")(f)
+        else:
+            np.lib.format.write_array_header_1_0(f, {"descr": np.lib.format.dtype_to_descr(
+                np.dtype(dtype)), "fortran_order": False, "shape": tuple(shape)})
+        self.shape, self.dtype, self.offset = tuple(shape), np.dtype(dtype), f.tell()
+        if new: f.truncate(self.offset + math.prod(self.shape) * self.dtype.itemsize)
+    def _at(self, row, lo): return self.offset + (row * self.shape[1] + lo) * self.dtype.itemsize
+    def read(self, lo:int, hi:int, rows=None) -> np.ndarray:
+        "Columns `[lo, hi)` (clipped to the array) of `rows` (default: all), `(rows, hi - lo)`."
+        rows, hi = range(self.shape[0]) if rows is None else rows, min(hi, self.shape[1])
+        out = np.empty((len(rows), max(hi - lo, 0)), self.dtype)
+        for j, i in enumerate(rows):
+            self.f.seek(self._at(i, lo))
+            if self.f.readinto(out[j].view(np.uint8)) != out[j].nbytes:
+                raise ValueError(f"{self.f.name}: shorter than its .npy header says")
+        return out
+    def write(self, lo:int, block:np.ndarray):
+        "Write `block` (rows, m), cast to the file's dtype, at columns `[lo, lo + m)`."
+        for i, row in enumerate(np.asarray(block, self.dtype)):
+            self.f.seek(self._at(i, lo)); self.f.write(np.ascontiguousarray(row).tobytes())
+
+# %% ../nbs/00_edf_cache.ipynb #5e0a1209
+def preprocess_to_file(eeg:EegFile, # an open recording (`open_eeg`)
+                       dest:Path|str, # the `.npy` to write, `(19, n)` in `p.dtype`
+                       p:PrepParams=PrepParams(),
+                      ) -> list[str]:
+    """`preprocess` by blocks, from `eeg` to `dest` (written atomically); return the flat channels.
+    The filtered signal goes to a float64 temporary beside `dest` (removed after; `prune_cache`
+    removes one a kill left), from which the normalisation statistics and then the output are made
+    a block at a time, so memory does not grow with the recording (a few bytes per sample for the
+    gap mask and the statistics' samples). Equal to `preprocess`, value for value."""
+    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
+    n = math.ceil(eeg.n_samples * prep_ratio(eeg.fs, p))
+    tmp = dest.with_name(f".{dest.name}.filtered.tmp{os.getpid()}")
+    try:
+        with open(tmp, "w+b") as f:
+            fx = NpyColumns(f, (len(CHANNELS), n), np.float64)
+            for lo, y in filter_blocks(eeg.read, eeg.stretches(), eeg.fs, p):
+                fx.write(lo, y[:, :n - lo])
+            valid = recorded_mask(eeg.gaps, n, p.fs)
+            every4, blk = np.flatnonzero(valid)[::4], 600 * p.fs
+            picks = [(lo, every4[(every4 >= lo) & (every4 < lo + blk)] - lo) for lo in range(0, n, blk)]
+            sample = lambda i: np.concatenate([fx.read(lo, lo + blk, [i])[0, k] for lo, k in picks])
+            q = np.array([np.percentile(sample(i), [25, 50, 75])
+                          for i in range(len(CHANNELS))])
+            med, scale, flat = robust_scale(q)
+            zero = [CHANNELS.index(c) for c, how in eeg.filled.items() if how == "zero"]
+            def write(g):
+                out = NpyColumns(g, (len(CHANNELS), n), p.dtype)
+                for lo in range(0, n, blk):
+                    y = fx.read(lo, lo + blk)
+                    out.write(lo, normalise(y, med, scale, flat, zero, valid[lo:lo + blk], p))
+            atomic_write(dest, write)
+    finally: tmp.unlink(missing_ok=True)
+    return [CHANNELS[i] for i in np.flatnonzero(flat)]
 
 # %% ../nbs/00_edf_cache.ipynb #37880690
 SPLITS = ("train", "dev", "eval")
@@ -568,38 +780,41 @@ def cache_recording(rec:Recording, # the recording to cache
                    ) -> dict:
     """Preprocess one recording and write its cache entry; return the entry's metadata.
     Labels are `MASKED_LABEL` where the recording has no data (`meta['gaps']`, in recording time;
-    `recorded_s` excludes them). A failed write raises `CacheWriteError`."""
+    `recorded_s` excludes them); `meta['entry_sha256']` holds the SHA-256 of the two `.npy` files
+    (checked by `entry_problem` under `verify`). A failed write raises `CacheWriteError`."""
     t0 = time.time()
     # before reading: a file changed mid-build is stale next time
     sources = {k: source_identity(f) for k, f in rec.sources.items()}
-    raw = read_eeg(rec.edf, p.missing)
-    x, flat = preprocess(raw, p)
-    n = x.shape[1]
-    duration = n / p.fs
-    _, events, warns = read_annotations(rec.csv_bi, raw.duration, p.strict)
+    eeg = open_eeg(rec.edf, p.missing)
+    n, duration_in = math.ceil(eeg.n_samples * prep_ratio(eeg.fs, p)), eeg.n_samples / eeg.fs
+    _, events, warns = read_annotations(rec.csv_bi, duration_in, p.strict)
     seizures = seizure_intervals(events)
-    valid = recorded_mask(raw.gaps, n, p.fs)
+    valid = recorded_mask(eeg.gaps, n, p.fs)
     y = sample_labels(seizures, n, p.fs).astype(np.int8)
     y[~valid] = MASKED_LABEL
     if rec.csv.exists():
-        _, ch_events, w2 = read_annotations(rec.csv, raw.duration, p.strict)
+        _, ch_events, w2 = read_annotations(rec.csv, duration_in, p.strict)
         warns += w2
         off = int((sample_labels(seizure_intervals(ch_events), n, p.fs) != y)[valid].sum()) / p.fs
         if off > 1.0:
             warns.append(f"{rec.csv.name} and {rec.csv_bi.name} disagree on {off:.1f} s of seizure")
-    meta = dict(rec_id=rec.rec_id, split=rec.split, patient=rec.patient,
-                source=str(rec.edf.relative_to(data_dir) if data_dir else rec.edf), sources=sources,
-                orig_fs=raw.fs, fs=p.fs, n_samples=n, duration_s=duration, channels=list(CHANNELS),
-                gaps=[[s, e] for s, e in raw.gaps], recorded_s=int(valid.sum()) / p.fs,
-                channel_map=raw.channel_map, filled_channels=raw.filled, flat_channels=flat,
-                seizures=[[s, e] for s, e in seizures], n_seizure_samples=int((y == 1).sum()),
-                prep=asdict(p), prep_hash=p.hash, format=CACHE_FORMAT,
-                package_version=seizure_nb.__version__,
-                warnings=raw.warnings + warns, built_at=time.time(),
-                build_s=round(time.time() - t0, 3))
     paths = entry_paths(cache_dir, rec.split, rec.rec_id)
     try:
-        write_npy(paths["data"], x); write_npy(paths["labels"], y); write_json(paths["meta"], meta)
+        flat = preprocess_to_file(eeg, paths["data"], p)  # by blocks: memory bounded
+        meta = dict(rec_id=rec.rec_id, split=rec.split, patient=rec.patient,
+                    source=str(rec.edf.relative_to(data_dir) if data_dir else rec.edf),
+                    sources=sources, orig_fs=eeg.fs, fs=p.fs, n_samples=n, duration_s=n / p.fs,
+                    channels=list(CHANNELS), gaps=[[s, e] for s, e in eeg.gaps],
+                    recorded_s=int(valid.sum()) / p.fs, channel_map=eeg.channel_map,
+                    filled_channels=eeg.filled, flat_channels=flat,
+                    seizures=[[s, e] for s, e in seizures], n_seizure_samples=int((y == 1).sum()),
+                    prep=asdict(p), prep_hash=p.hash, format=CACHE_FORMAT,
+                    package_version=seizure_nb.__version__,
+                    warnings=list(eeg.lay.warnings) + warns, built_at=time.time(),
+                    build_s=round(time.time() - t0, 3))
+        write_npy(paths["labels"], y)
+        meta["entry_sha256"] = {k: file_sha256(paths[k]) for k in ("data", "labels")}
+        write_json(paths["meta"], meta)
     except OSError as e:
         raise CacheWriteError(f"{paths['data'].parent}: cannot write cache entry {rec.rec_id} "
                               f"({e.strerror or e}); {free_bytes(cache_dir) / 2**30:.2f} GiB free "
@@ -611,8 +826,39 @@ class CacheWriteError(RuntimeError):
 
 # %% ../nbs/00_edf_cache.ipynb #63a41956
 class StaleCacheError(RuntimeError):
-    """A cache entry built with other preprocessing parameters or another cache format than
-    requested."""
+    """A cache entry that cannot be used as it is: built with other preprocessing parameters or
+    another cache format than requested, or damaged (`entry_problem`)."""
+
+def npy_problem(path:Path, shape:tuple, dtype:str) -> str:
+    "'' when the `.npy` at `path` holds a `shape` `dtype` array in exactly its bytes, else what is wrong."
+    try:
+        with open(path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            s, _, dt = getattr(np.lib.format, f"read_array_header_{version[0]}_0")(f)
+            expected = f.tell() + math.prod(s) * dt.itemsize
+    except (OSError, ValueError, AttributeError) as e: return f"unreadable ({e})"
+    if (tuple(s), dt) != (tuple(shape), np.dtype(dtype)):
+        return f"holds a {dt} array of shape {tuple(s)}, expected {np.dtype(dtype)} {tuple(shape)}"
+    size = path.stat().st_size
+    return "" if size == expected else f"{size} bytes, expected {expected} (truncated or padded)"
+
+def entry_problem(paths:dict, # `entry_paths` of the entry
+                  meta:dict, # its metadata
+                  verify:bool=False, # also compare each file's SHA-256 with `meta['entry_sha256']`
+                 ) -> str:
+    """'' when the entry's arrays are whole (shape, dtype and size from `meta`), else what is wrong.
+    Zeros written over data at the same size are only found by `verify`."""
+    n = meta["n_samples"]
+    for k, shape, dt in (("data", (len(CHANNELS), n), meta["prep"]["dtype"]),
+                         ("labels", (n,), "int8")):
+        if why := npy_problem(paths[k], shape, dt): return f"{paths[k].name} {why}"
+    if verify:
+        want = meta.get("entry_sha256")
+        if want is None: return "no content hash recorded (built by an older version)"
+        for k in ("data", "labels"):
+            if file_sha256(paths[k]) != want[k]:
+                return f"{paths[k].name} content changed since built"
+    return ""
 
 def read_meta(cache_dir:Path|str, split:str, rec_id:str,
               expected_hash:str|None=None, # `PrepParams.hash` the caller needs; None accepts any
@@ -628,20 +874,38 @@ def read_meta(cache_dir:Path|str, split:str, rec_id:str,
     return meta
 
 def open_entry(cache_dir:Path|str, split:str, rec_id:str, expected_hash:str|None=None):
-    "Memory-mapped `(data, labels, meta)` of one cache entry."
+    """Memory-mapped `(data, labels, meta)` of one cache entry. Raises `StaleCacheError` naming
+    the file for an entry of other parameters or a damaged one (`entry_problem`)."""
     meta = read_meta(cache_dir, split, rec_id, expected_hash)
     paths = entry_paths(cache_dir, split, rec_id)
+    if why := entry_problem(paths, meta):
+        raise StaleCacheError(f"{paths['data'].parent}: damaged cache entry: {why}; rerun "
+                              "build-cache to rebuild it")
     return np.load(paths["data"], mmap_mode="r"), np.load(paths["labels"], mmap_mode="r"), meta
 
 # %% ../nbs/00_edf_cache.ipynb #dc0bead2
 def _edf_files(root:Path) -> list[Path]:
-    """Every `.edf` under `root`; a directory that cannot be read is an error, never silently
-    skipped."""
+    """Every `.edf` under `root`, symlinked folders followed; a directory that cannot be read, a
+    symlink loop and a file name with a control character (newline, tab: it would break the
+    one-line `# bname` of our `.csv_bi`) are errors naming the path, never silently skipped."""
     def fail(e:OSError):
         raise TUSZFormatError(e.filename, f"cannot read directory ({e.strerror}); fix its "
                                           "permissions or move it out of the corpus")
-    return sorted(Path(d) / f for d, _, files in os.walk(root, onerror=fail)
-                  for f in files if f.endswith(".edf"))
+    out, above = [], {}  # real path -> walked path of the folders above the one being walked
+    for d, dirs, files in os.walk(root, onerror=fail, followlinks=True):
+        real = os.path.realpath(d)
+        above = {r: p for r, p in above.items() if Path(d).is_relative_to(p)}
+        if real in above:
+            raise TUSZFormatError(d, f"symlink loop: the folder is {above[real]} again; remove the "
+                                     "link or point it outside the corpus")
+        above[real] = d; dirs.sort()
+        for f in files:
+            if f.endswith(".edf"):
+                if any(ord(ch) < 32 or ord(ch) == 127 for ch in f):
+                    raise TUSZFormatError(Path(d) / f, f"file name {f!r} has a control character; "
+                                                       "rename the file")
+                out.append(Path(d) / f)
+    return sorted(out)
 
 def find_recordings(data_dir:Path|str # corpus root containing train/, dev/, eval/ (at any depth)
                    ) -> list[Recording]:
@@ -693,7 +957,7 @@ def _source_changes(rec:Recording, meta:dict, verify:bool) -> tuple[list[str], b
     return changes, touched
 
 def entry_status(rec:Recording, cache_dir:Path|str, p:PrepParams,
-                 verify:bool=False, # hash every EDF, not only those whose size or time changed
+                 verify:bool=False, # hash every EDF (not only changed sizes or times) and the arrays
                 ) -> tuple[dict|None, str]:
     "`(meta, '')` when `rec`'s entry is current, else `(None, why)`."
     paths = entry_paths(cache_dir, rec.split, rec.rec_id)
@@ -703,6 +967,7 @@ def entry_status(rec:Recording, cache_dir:Path|str, p:PrepParams,
     if meta.get("format") != CACHE_FORMAT: return None, "format changed"
     if meta.get("prep_hash") != p.hash: return None, "parameters changed"
     if not (paths["data"].exists() and paths["labels"].exists()): return None, "incomplete"
+    if why := entry_problem(paths, meta, verify): return None, f"damaged: {why}"
     changes, touched = _source_changes(rec, meta, verify)
     if changes: return None, ", ".join(changes)
     # same bytes, new time: remember it, so the EDF is not hashed again
@@ -736,9 +1001,23 @@ def failure_entry(rec:Recording, # the recording that failed
             "error": f"{type(e).__name__}: {e}"}
 
 def _build_one(rec, cache_dir, p, data_dir):
+    # a marker naming the recording while it builds: left behind if the process is killed
+    mark = Path(cache_dir) / f".building.{os.getpid()}"
+    mark.write_text(str(rec.edf))
     try: return rec, cache_recording(rec, cache_dir, p, data_dir), None
     except CacheWriteError: raise  # the cache's fault, not the recording's: the build stops
     except Exception as e: return rec, None, failure_entry(rec, e, data_dir)
+    finally: mark.unlink(missing_ok=True)
+
+def _worker_died(cache_dir:Path, done:int, todo:int) -> RuntimeError:
+    "The error for a build whose worker process was killed, naming what it left unfinished."
+    marks = sorted(cache_dir.glob(".building.*"))
+    names = [m.read_text() for m in marks]
+    for m in marks: m.unlink()
+    return RuntimeError(f"{cache_dir}: a build worker process died (killed, e.g. by the "
+                        f"out-of-memory killer) while building {', '.join(names) or 'an unknown recording'}; "
+                        f"{done} of {todo} recordings done and every finished entry kept: rerun "
+                        "build-cache to resume (with fewer --workers if memory ran short)")
 
 def free_bytes(path:Path|str) -> int: return shutil.disk_usage(path).free
 
@@ -774,7 +1053,8 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
     """Build (or resume) the cache of a corpus; return a summary and write it to
     `cache_dir/summary.json`. Raises `CacheWriteError` (naming `cache_dir` and its free space)
     before any work when the entries would not fit, and at the first failed write into the cache,
-    keeping every finished entry."""
+    keeping every finished entry; a killed worker process (the out-of-memory killer) stops the build
+    with a `RuntimeError` naming the recording(s) it was building."""
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
     recs = recordings if recordings is not None else find_recordings(data_dir)
     _check_writable(cache_dir)
@@ -798,6 +1078,7 @@ def build_cache(data_dir:Path|str, # corpus root (TUSZ layout)
                 futs = [ex.submit(_build_one, r, cache_dir, p, data_dir) for r in todo]
                 try:
                     for fut in as_completed(futs): note(*fut.result()); bar.update()
+                except BrokenProcessPool: raise _worker_died(cache_dir, bar.n, len(todo)) from None
                 except CacheWriteError:
                     for f in futs: f.cancel()
                     raise
@@ -813,7 +1094,7 @@ def prune_cache(cache_dir:Path|str, keep:dict[str, set]) -> list[str]:
     """Delete cache files of entries not in `keep` (split -> rec ids) and leftover temporary files;
     return what went."""
     removed, cache_dir = [], Path(cache_dir)
-    tmp = re.compile(r"^\..+\.tmp\d+$")
+    tmp = re.compile(r"^\..+\.tmp\d+$|^\.building\.\d+$")  # and markers of killed builds
     for split in SPLITS:
         d = cache_dir / split
         if not d.is_dir(): continue

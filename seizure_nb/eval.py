@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_eval.ipynb #0fe80439
 from __future__ import annotations
-import dataclasses, json, os
+import dataclasses, json, os, unicodedata
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -20,9 +20,9 @@ from .manifest import cache_corpus
 # %% auto #0
 __all__ = ['FA_TARGETS', 'BASELINE_BANDS', 'ZABIHI_BANDS', 'SUMMARIES', 'PER_CHANNEL', 'GBM_GRID', 'HEADLINE', 'BASELINES',
            'REPORT_ROWS', 'DETECTORS', 'tune_postprocessing', 'operating_points', 'bootstrap_ci', 'second_features',
-           'LineLengthBaseline', 'zabihi_features', 'GradientBoostingBaseline', 'evaluate_split', 'plot_fa_curve',
-           'plot_timelines', 'evaluate_checkpoint', 'predict_edfs', 'prediction_paths', 'write_probabilities',
-           'write_report']
+           'LineLengthBaseline', 'zabihi_features', 'GradientBoostingBaseline', 'OutputWriteError', 'check_writable',
+           'write_output', 'evaluate_split', 'plot_fa_curve', 'plot_timelines', 'evaluate_checkpoint', 'predict_edfs',
+           'prediction_paths', 'write_probabilities', 'write_report']
 
 # %% ../nbs/05_eval.ipynb #90ab09aa
 def tune_postprocessing(recs:list[dict], # dev recordings (`rec_id`, `trace`, `ref`, `duration_s`)
@@ -267,6 +267,30 @@ class GradientBoostingBaseline:
                      recorded_s=m["recorded_s"])
                 for i, x, m in zip(ids, X, metas)]
 
+# %% ../nbs/05_eval.ipynb #c29b0002
+class OutputWriteError(RuntimeError):
+    "An output that cannot be written (disk full, no permission): the output's fault, never an input's."
+
+def check_writable(*folders:Path|str):
+    """Create each folder and a small file in it (atomically, then removed), before any work.
+    Raises `OutputWriteError` naming the folder and the system's reason."""
+    for d in dict.fromkeys(map(Path, folders)):
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            write_json(d / f".write_test{os.getpid()}", {}).unlink()
+        except OSError as e:
+            raise OutputWriteError(f"{d}: cannot write outputs there ({e.strerror or e}); "
+                                   "nothing was computed") from None
+
+def write_output(path:Path|str, # the output
+                 write:callable, # called as `write(path, *args, **kwargs)`
+                 *args, **kwargs):
+    """What `write` returns; an `OSError` it raises (`No space left on device`) is raised again as
+    `OutputWriteError` naming `path` and the system's reason."""
+    try: return write(path, *args, **kwargs)
+    except OSError as e:
+        raise OutputWriteError(f"{path}: cannot write this output ({e.strerror or e})") from None
+
 # %% ../nbs/05_eval.ipynb #6f612637
 def evaluate_split(recs:list[dict], # the split reported, from `recording_traces`
                    dev:list[dict], # where operating points are chosen (`recs` when reporting dev)
@@ -275,7 +299,8 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
                    out_dir:Path|str|None=None,
                    tuning:dict|None=None, # `tune_postprocessing`'s dev report, kept with `pp`
                   ) -> dict:
-    "Every score of `recs`; hypothesis `.csv_bi` files and `metrics.json` in `out_dir`."
+    """Every score of `recs`; hypothesis `.csv_bi` files and `metrics.json` in `out_dir` (an output
+    that cannot be written raises `OutputWriteError` naming it)."""
     metrics = {"split": split} | score_recordings(recs, pp)
     sec_p = np.concatenate([r["trace"] for r in recs])
     sec_y = np.concatenate([_second_labels(r["ref"], len(r["trace"])) for r in recs])
@@ -293,9 +318,9 @@ def evaluate_split(recs:list[dict], # the split reported, from `recording_traces
     if out_dir:
         out_dir = Path(out_dir)
         for r, h in zip(recs, hyps):
-            write_annotations(out_dir / "hyp" / f"{r['rec_id']}.csv_bi",
-                              binary_events(h, r["duration_s"]), r["duration_s"], r["rec_id"])
-        write_json(out_dir / "metrics.json", metrics)
+            write_output(out_dir / "hyp" / f"{r['rec_id']}.csv_bi", write_annotations,
+                         binary_events(h, r["duration_s"]), r["duration_s"], r["rec_id"])
+        write_output(out_dir / "metrics.json", write_json, metrics)
     return metrics
 
 # %% ../nbs/05_eval.ipynb #ce68ebbb
@@ -359,11 +384,14 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
                         baseline:bool|tuple=True, # all `BASELINES` (True), none, or those keys
                        ) -> dict:
     """Tune post-processing on dev, score `split` (model and baseline), write outputs under
-    `out_dir` (default: next to the checkpoint). Each `baseline` is fitted, tuned and scored."""
+    `out_dir` (default: next to the checkpoint). Each `baseline` is fitted, tuned and scored.
+    Raises `OutputWriteError` before any work when `out_dir` or the checkpoint's folder (for
+    `postprocessing.json`) cannot be written, and naming the output when one cannot be written later."""
     # drawn off-screen, whatever backend the caller (a notebook) uses
     from matplotlib.figure import Figure
     model, cfg = load_model(checkpoint, device)
     out_dir = Path(out_dir or Path(checkpoint).parent / f"eval_{split}")
+    check_writable(out_dir, Path(checkpoint).parent)
     cache, params = cfg.data.cache_dir, cfg.data.manifest_params
     traces = lambda s: recording_traces(model, cache, s, params, cfg.train.batch_size, device)
     dev = traces("dev")
@@ -381,12 +409,12 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
                             split, out_dir / key, binfo)
         metrics[key] = ({k: bm[k] for k in HEADLINE}
                         | {"operating_points": bm["operating_points"]["points"]})
-    write_json(out_dir / "metrics.json", metrics)
-    write_json(Path(checkpoint).parent / "postprocessing.json", asdict(pp))
+    write_output(out_dir / "metrics.json", write_json, metrics)
+    write_output(Path(checkpoint).parent / "postprocessing.json", write_json, asdict(pp))
     fig = Figure(figsize=(14, 0.45 * min(12, len(recs)) + 2.5))
     axs = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2.5]})
     plot_fa_curve(metrics, axs[0]); plot_timelines(recs, pp, axs[1]); fig.tight_layout()
-    fig.savefig(out_dir / "events.png", dpi=110)
+    write_output(out_dir / "events.png", fig.savefig, dpi=110)
     o = metrics["overlap"]
     log("EVAL", f"{split}: {metrics['recordings']} recordings, {metrics['hours']:.2f} h, "
                 f"{metrics['seizures']} seizures; "
@@ -397,6 +425,30 @@ def evaluate_checkpoint(checkpoint:Path|str, split:str="eval", out_dir:Path|str|
                           for k, _ in BASELINES if k in metrics))
     return metrics
 
+# %% ../nbs/05_eval.ipynb #c29c0001
+def _edf_trace(model, edf:Path, p, mp:dict, # the model, an EDF, `PrepParams`, `manifest_params`
+               bs:int, device:str) -> tuple[np.ndarray, float]:
+    """The 1 Hz seizure probability of one EDF (NaN in its gaps: no output there) and its length
+    (s). The EDF is preprocessed by blocks to a temporary file (`preprocess_to_file`) and read a
+    batch of windows at a time, so memory does not grow with the recording."""
+    import tempfile, torch
+    from seizure_nb.edf_cache import open_eeg, preprocess_to_file, NpyColumns
+    from seizure_nb.manifest import window_starts
+    from seizure_nb.sampler import cut_window
+    eeg = open_eeg(edf, p.missing)
+    with tempfile.TemporaryDirectory(prefix="seizure_nb_predict_") as d, torch.no_grad():
+        preprocess_to_file(eeg, Path(d) / "x.npy", p)
+        with open(Path(d) / "x.npy", "rb") as f:
+            x, probs = NpyColumns(f), []
+            n = x.shape[1]
+            starts = window_starts(n, mp["window"], mp["stride"])  # one padded when short
+            for i in range(0, len(starts), bs):
+                s = starts[i:i + bs]; span = x.read(s[0], s[-1] + mp["window"])
+                xb = torch.stack([cut_window(span, t - s[0], mp["window"])[0] for t in s])
+                probs.append(per_second_probs(model(xb.to(device)), p.fs).cpu().numpy())
+    return mask_gaps(stitch(np.concatenate(probs), starts // p.fs, n // p.fs), eeg.gaps), n / p.fs
+
+# %% ../nbs/05_eval.ipynb #c29c0002
 def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="cpu",
                  batch_size:int|None=None, # windows per batch; None: `predict_batch_size` (~2 GB)
                  stride_s:float|None=None, # window step (s); None: the checkpoint's `data.stride_s`
@@ -404,13 +456,13 @@ def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="c
                 ) -> tuple[list[Path], dict[str, str]]:
     """Seizure events of unannotated EDFs, one `.csv_bi` per file at its path in `prediction_paths`
     (and, with `probabilities`, a `.probs.csv` beside it); returns the `.csv_bi` files written and
-    `{edf: error}` of those that failed."""
-    import torch
-    from seizure_nb.edf_cache import read_eeg, preprocess
-    from seizure_nb.manifest import window_starts, manifest_params
-    from seizure_nb.inference import predict_batch_size
-    from seizure_nb.sampler import cut_window
-    root, dests = prediction_paths(edfs, out_dir)  # colliding names refused before any work
+    `{edf: error}` of the EDFs that could not be read or predicted. Before any work, raises what
+    `prediction_paths` raises, and `OutputWriteError` when an output folder cannot be written; an
+    output that cannot be written later (disk full) stops the run with `OutputWriteError` naming it."""
+    from seizure_nb.manifest import manifest_params
+    from seizure_nb.inference import predict_batch_size, load_postprocessing
+    root, dests = prediction_paths(edfs, out_dir, probabilities)
+    check_writable(*(d.parent for d in dests.values()))
     log("EVAL", f"{len(dests)} EDF file(s): each .csv_bi goes under {out_dir} at its EDF's path "
                 f"relative to {root}")
     model, cfg = load_model(checkpoint, device)
@@ -418,42 +470,56 @@ def predict_edfs(checkpoint:Path|str, edfs:list, out_dir:Path|str, device:str="c
         raise ValueError(f"prediction stride {stride_s} s: must be > 0 and at most the window "
                          f"({cfg.data.window_s} s)")
     ppf = Path(checkpoint).parent / "postprocessing.json"
-    pp = PostProcessing(**json.loads(ppf.read_text())) if ppf.exists() else PostProcessing()
+    pp = load_postprocessing(ppf) if ppf.exists() else PostProcessing()
     p, mp = cfg.data.prep, manifest_params(cfg.data.prep, cfg.data.window_s,
                                            stride_s or cfg.data.stride_s)
     bs = batch_size or predict_batch_size(cfg.model, mp["window"])
-    def predict_one(edf:Path, dest:Path) -> Path:
-        raw = read_eeg(edf, p.missing)
-        x, _ = preprocess(raw, p)
-        # one padded window when shorter than a window
-        starts = window_starts(x.shape[1], mp["window"], mp["stride"])
-        with torch.no_grad():
-            probs = [per_second_probs(model(torch.stack([cut_window(x, s, mp["window"])[0]
-                                                         for s in starts[i:i + bs]]).to(device)),
-                                      p.fs).cpu().numpy()
-                     for i in range(0, len(starts), bs)]
-        trace = mask_gaps(stitch(np.concatenate(probs), starts // p.fs,
-                                 x.shape[1] // p.fs), raw.gaps)
-        events = detect_events(trace, pp)  # none in a gap (EDF+D): no output there
-        out = write_annotations(dest, binary_events(events, x.shape[1] / p.fs),
-                                x.shape[1] / p.fs, edf.stem)
-        if probabilities: write_probabilities(dest.with_suffix(".probs.csv"), trace, pp)
-        return out
     outs, failed = [], {}
     for edf, dest in dests.items():
-        try: outs.append(predict_one(edf, dest))
+        try: trace, dur = _edf_trace(model, edf, p, mp, bs, device)
         except Exception as e:
             failed[str(edf)] = f"{type(e).__name__}: {e}"
-            log("EVAL", f"FAILED {edf}: {failed[str(edf)]}")
+            log("EVAL", f"FAILED {edf}: {failed[str(edf)]}"); continue
+        # events: none in a gap (EDF+D); the .probs.csv after the .csv_bi (no orphan on failure)
+        outs.append(write_output(dest, write_annotations,
+                                 binary_events(detect_events(trace, pp), dur), dur, edf.stem))
+        if probabilities: write_output(dest.with_suffix(".probs.csv"), write_probabilities, trace, pp)
     return outs, failed
+
+# %% ../nbs/05_eval.ipynb #c29d0001
+def _file_keys(f:Path) -> set:
+    "What identifies a file: its resolved path, and its device and inode when it exists."
+    try: st = os.stat(f); return {os.path.realpath(f), (st.st_dev, st.st_ino)}
+    except OSError: return {os.path.realpath(f)}
+
+def _spare_inputs(dests:dict, # `{edf: csv_bi}` of `prediction_paths`
+                  probabilities:bool):
+    """Raise `ValueError`, naming both files, when an output (`.csv_bi`, with `probabilities` a
+    `.probs.csv`) would replace an input or an existing annotation file (`.csv_bi`, `.csv`) of one."""
+    keep = {}
+    for e in dests:
+        keep |= dict.fromkeys(_file_keys(e), (e, "an input"))
+        for a in (e.with_suffix(".csv_bi"), e.with_suffix(".csv")):
+            if a != e and a.exists(): keep |= dict.fromkeys(_file_keys(a), (a, f"the annotation file of {e}"))
+    hits = {o: keep[k] for d in dests.values()
+            for o in (d, d.with_suffix(".probs.csv"))[:1 + probabilities]
+            for k in _file_keys(o) if k in keep}
+    if hits:
+        (o, (f, what)), more = next(iter(hits.items())), len(hits) - 1
+        raise ValueError(f"output {o} would overwrite {f} ({what})"
+                         + (f" and {more} more output(s) would overwrite inputs" if more else "")
+                         + ": choose another output folder (--out); nothing was predicted")
 
 # %% ../nbs/05_eval.ipynb #496f4bb0
 def prediction_paths(edfs:list, # EDF paths as given
                      out_dir:Path|str, # where the `.csv_bi` files go
+                     probabilities:bool=False, # `.probs.csv` files go beside them
                     ) -> tuple[Path, dict[Path, Path]]:
-    """The inputs' common folder and `{edf: csv_bi}`:
-    each EDF's path relative to that folder, mirrored under `out_dir`; raises naming both EDFs when
-    two would still share an output (`X.edf` and `X.EDF`)."""
+    """The inputs' common folder and `{edf: csv_bi}`: each EDF's path relative to that folder,
+    mirrored under `out_dir`. Raises `ValueError`, naming the files, when a name there holds a control
+    character (newline, tab) or a byte that is not UTF-8, when two EDFs would still share an output
+    (`X.edf` and `X.EDF`), or when an output would overwrite an input or an input's annotation file
+    (`_spare_inputs`)."""
     srcs = {}
     # a file listed twice is predicted once
     for e in edfs: srcs.setdefault(Path(os.path.abspath(e)), Path(e))
@@ -461,11 +527,18 @@ def prediction_paths(edfs:list, # EDF paths as given
     root = Path(os.path.commonpath([p.parent for p in srcs]))
     dests, seen = {}, {}
     for a, e in srcs.items():
-        d = Path(out_dir) / a.relative_to(root).with_suffix(".csv_bi")
+        rel = a.relative_to(root)  # in the output's path and its `# bname` line
+        # a newline would split the `# bname` line, a byte that is not UTF-8 cannot be written
+        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") for c in str(rel)):
+            raise ValueError(f"{str(a)!r}: a control character (newline, tab, ...) or a byte that is "
+                             "not UTF-8 in the name would break the output file: rename it (nothing "
+                             "was predicted)")
+        d = Path(out_dir) / rel.with_suffix(".csv_bi")
         if d in seen:
             raise ValueError(f"{seen[d]} and {e} would both be written to {d}: rename one (nothing "
                              "was predicted)")
         dests[e] = d; seen[d] = e
+    _spare_inputs(dests, probabilities)
     return root, dests
 
 # %% ../nbs/05_eval.ipynb #70975e75
@@ -528,7 +601,8 @@ def _dev_resolution(m:dict) -> str:
             " a lower target means no false alarm on dev at all.")
 
 def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str="cpu") -> Path:
-    "Plots and `report.md` for a finished run and its evaluation (from `evaluate_checkpoint`)."
+    """Plots and `report.md` for a finished run and its evaluation (from `evaluate_checkpoint`); an
+    output that cannot be written raises `OutputWriteError` naming it."""
     import torch
     # drawn off-screen, whatever backend the caller (a notebook) uses
     from matplotlib.figure import Figure
@@ -544,7 +618,7 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     axs[1].plot(*zip(*dv), marker="o"); axs[1].axhline(0.5, color="tab:gray", ls=":", lw=1)
     axs[1].set_xlabel("step"); axs[1].set_ylabel("AUROC (1 s)"); axs[1].set_ylim(0, 1)
     axs[1].set_title("dev AUROC (dotted: chance, 0.5)")
-    fig.tight_layout(); fig.savefig(run_dir / "curves.png", dpi=110)
+    fig.tight_layout(); write_output(run_dir / "curves.png", fig.savefig, dpi=110)
     model, cfg = load_model(checkpoint, device)
     s = metrics["split"]
     m = load_manifest(cfg.data.cache_dir, s, cfg.data.manifest_params)
@@ -554,7 +628,7 @@ def write_report(run_dir:Path|str, metrics:dict, checkpoint:Path|str, device:str
     fig = Figure(figsize=(12, 7))
     plot_window(x, y, prob=prob[::32], ax=fig.subplots(), t0=m.start[j] / 256,
                 title=f"{m.recordings[m.rec[j]]}: EEG, seizure (shaded), model probability")
-    fig.tight_layout(); fig.savefig(run_dir / "window.png", dpi=100)
+    fig.tight_layout(); write_output(run_dir / "window.png", fig.savefig, dpi=100)
     bases = {k: metrics[k] for k in DETECTORS if k in metrics}
     cols = [_score_rows(metrics)] + [_score_rows(b) for b in bases.values()]
     scores = "\n".join(f"| {name} | " + " | ".join(c[i] for c in cols) + " |"
@@ -608,5 +682,5 @@ Post-processing (tuned on dev): model {_pp_text(metrics['postprocessing'])}""" +
 ![curves](curves.png)
 ![window](window.png)
 """
-    (run_dir / "report.md").write_text(text)
+    write_output(run_dir / "report.md", Path.write_text, text)
     return run_dir / "report.md"

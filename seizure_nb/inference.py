@@ -4,26 +4,55 @@
 
 # %% ../nbs/03a_inference.ipynb #42bb4f29
 from __future__ import annotations
-import dataclasses, typing, warnings
+import dataclasses, json, math, typing, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 import yaml
-from .edf_cache import PrepParams, atomic_write, patient_id
+from .edf_cache import PrepParams, MISSING_POLICIES, atomic_write, patient_id
 from .manifest import manifest_params
 from .sampler import PAD_LABEL, WindowDataset
 from .model import DualStreamMamba, ModelConfig
 
 # %% auto #0
-__all__ = ['SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'SZCORE_HOW', 'THRESHOLDS', 'DataConfig', 'TrainConfig', 'LogConfig',
-           'Config', 'from_dict', 'load_config', 'resolve_paths', 'config_dict', 'save_checkpoint', 'load_checkpoint',
-           'load_model', 'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_batch_size',
+__all__ = ['CONFIG_RANGES', 'SELECT_METRICS', 'PATH_KEYS', 'FA_DEFINITION', 'SZCORE_HOW', 'THRESHOLDS', 'DataConfig',
+           'TrainConfig', 'LogConfig', 'Config', 'UniqueKeyLoader', 'from_dict', 'load_config', 'resolve_paths',
+           'config_dict', 'save_checkpoint', 'load_checkpoint', 'check_checkpoint', 'load_model', 'check_weights',
+           'resolve_device', 'resolve_precision', 'autocast', 'per_second_probs', 'predict_batch_size',
            'predict_windows', 'auroc', 'average_precision', 'stitch', 'mask_gaps', 'PostProcessing', 'detect_events',
-           'check_events', 'overlap_score', 'taes_score', 'szcore_mask', 'szcore_score', 'check_traces',
-           'score_recordings', 'at_threshold', 'fa_curve', 'best_at_fa', 'reference_events', 'traces_from_windows',
-           'recording_traces']
+           'load_postprocessing', 'check_events', 'overlap_score', 'taes_score', 'szcore_mask', 'szcore_score',
+           'check_traces', 'score_recordings', 'at_threshold', 'fa_curve', 'best_at_fa', 'reference_events',
+           'traces_from_windows', 'recording_traces']
+
+# %% ../nbs/03a_inference.ipynb #c7a1e020
+def _one_of(*xs): return (lambda v: v in xs, "one of " + ", ".join(xs))
+_POSITIVE, _NONNEG = (lambda v: v > 0, "> 0"), (lambda v: v >= 0, ">= 0")
+_AT_LEAST_1 = (lambda v: v >= 1, ">= 1")
+# the range of each numeric or closed-choice key (None passes where a key is Optional; 0 keeps its
+# meaning of "none" for val_max_windows, max_steps, checkpoint_every, early_stop_patience)
+CONFIG_RANGES = {
+    "data": dict(window_s=_POSITIVE, stride_s=_POSITIVE, full_ratio=_NONNEG,
+                 background_ratio=_NONNEG, missing=_one_of(*MISSING_POLICIES),
+                 notch=(lambda v: 0 < v < 128, "between 0 and 128 Hz (half the 256 Hz rate)"),
+                 dtype=_one_of("float16", "float32"), val_max_windows=_NONNEG,
+                 max_files=_AT_LEAST_1, eval_stride_s=_POSITIVE),
+    "train": dict(epochs=_AT_LEAST_1, batch_size=_AT_LEAST_1, lr=_NONNEG, weight_decay=_NONNEG,
+                  warmup_steps=_NONNEG, grad_clip=_POSITIVE, focal_gamma=_NONNEG,
+                  precision=_one_of("auto", "bf16", "fp16", "fp32"), max_nonfinite=_AT_LEAST_1,
+                  num_workers=_NONNEG, max_steps=_NONNEG, checkpoint_every=_NONNEG,
+                  early_stop_patience=_NONNEG),
+    "log": dict(wandb=_one_of("auto", "online", "offline", "disabled"), log_every=_AT_LEAST_1)}
+
+def _check_ranges(section:str, obj):
+    """Raise a ValueError naming the key (`config key 'train.batch_size': must be >= 1, got 0`) for
+    the first value of `obj` outside `CONFIG_RANGES[section]`; NaN and infinities never pass."""
+    for key, (ok, what) in CONFIG_RANGES[section].items():
+        v = getattr(obj, key)
+        if v is None: continue
+        if (isinstance(v, float) and not math.isfinite(v)) or not ok(v):
+            raise ValueError(f"config key '{section}.{key}': must be {what}, got {v!r}")
 
 # %% ../nbs/03a_inference.ipynb #da89ace6
 @dataclass
@@ -43,6 +72,7 @@ class DataConfig:
     val_max_windows: typing.Optional[int] = None # validate on this many evenly spaced dev windows
     max_files: typing.Optional[int] = None # at most this many recordings per split, whole patients
     eval_stride_s: typing.Optional[float] = None # dev-window stride (s) in training; None: stride_s
+    def __post_init__(self): _check_ranges("data", self)
     @property
     def prep(self) -> PrepParams:
         return PrepParams(notch=self.notch, missing=self.missing, dtype=self.dtype,
@@ -74,6 +104,7 @@ class TrainConfig:
     checkpoint_every: int = 0 # also checkpoint every N steps (0: at epoch ends only)
     select_metric: str = "dev/sens_at_10fa" # best.pt maximises it: dev/sens_at_10fa or dev/auroc
     early_stop_patience: typing.Optional[int] = None # stop after this many epochs of no progress
+    def __post_init__(self): _check_ranges("train", self)
 
 @dataclass
 class LogConfig:
@@ -84,6 +115,7 @@ class LogConfig:
     wandb_group: typing.Optional[str] = None # W&B run group (a sweep sets its name)
     tensorboard: bool = True
     log_every: int = 10
+    def __post_init__(self): _check_ranges("log", self)
 
 SELECT_METRICS = ("dev/sens_at_10fa", "dev/auroc")
 
@@ -106,6 +138,33 @@ class Config:
             raise ValueError(f"data.eval_stride_s={self.data.eval_stride_s}: must be > 0 and at "
                              f"most data.window_s={self.data.window_s} (a wider stride leaves "
                              "seconds no window covers)")
+
+# %% ../nbs/03a_inference.ipynb #c7a1e021
+class UniqueKeyLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` (tags construct nothing but plain data) that refuses a key given twice in
+    one mapping: a ValueError naming the dotted key and both lines."""
+    def compose_document(self):
+        node = super().compose_document()
+        self._paths, todo, seen = {}, [(node, "")], set()
+        while todo:  # the dotted path of every mapping (aliased nodes visited once)
+            n, prefix = todo.pop()
+            if id(n) in seen: continue
+            seen.add(id(n))
+            if isinstance(n, yaml.MappingNode):
+                self._paths[id(n)] = prefix
+                todo += [(v, f"{prefix}{k.value}.") for k, v in n.value
+                         if isinstance(k, yaml.ScalarNode)]
+            elif isinstance(n, yaml.SequenceNode): todo += [(v, prefix) for v in n.value]
+        return node
+    def construct_mapping(self, node, deep=False):
+        first = {}
+        for k, _ in node.value:
+            if not isinstance(k, yaml.ScalarNode): continue
+            if k.value in first:
+                raise ValueError(f"duplicate key '{self._paths.get(id(node), '')}{k.value}' on "
+                                 f"line {k.start_mark.line + 1} (first on line {first[k.value]})")
+            first[k.value] = k.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 # %% ../nbs/03a_inference.ipynb #046ab2ec
 def _check_type(value, tp, path:str):
@@ -137,8 +196,11 @@ def from_dict(cls, d:dict, path:str=""):
 
 def load_config(path:str|Path|None=None, # YAML file; None: all defaults
                 **overrides) -> Config: # dotted keys, e.g. `**{"train.epochs": 2}`
-    "The validated `Config` of a YAML file plus overrides."
-    d = yaml.safe_load(Path(path).read_text()) or {} if path else {}
+    """The validated `Config` of a YAML file plus overrides; a ValueError naming the file (or
+    `<defaults>`) and the key for an unknown key, a wrong type, a value outside `CONFIG_RANGES` or
+    a key given twice (with its lines)."""
+    try: d = (yaml.load(Path(path).read_text(), Loader=UniqueKeyLoader) or {}) if path else {}
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
     for k, v in overrides.items():
         *parents, last = k.split(".")
         node = d
@@ -176,14 +238,39 @@ def load_checkpoint(path:Path|str, map_location="cpu") -> dict:
         raise RuntimeError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); it may be "
                            "truncated") from None
 
+def check_checkpoint(ck, path, keys=("config", "model")):
+    "Raise a ValueError naming `path` unless checkpoint `ck` is a dict with every entry of `keys`."
+    missing = [k for k in keys if not isinstance(ck, dict) or k not in ck]
+    if missing:
+        held = ", ".join(map(str, list(ck)[:3])) if isinstance(ck, dict) else type(ck).__name__
+        raise ValueError(f"{path} is not a seizure_nb checkpoint (no "
+                         f"{' or '.join(map(repr, missing))} entry; it holds {held}, ...: a bare "
+                         "state_dict?)")
+
 def load_model(checkpoint:Path|str, # a checkpoint written by `train`
                device:str="cpu") -> tuple[torch.nn.Module, Config]:
     """Model (eval mode) and `Config` of a training checkpoint, rebuilt from the checkpoint's own
-    config."""
-    ck = load_checkpoint(checkpoint, device)
-    cfg = from_dict(Config, ck["config"])
-    model = DualStreamMamba(cfg.model).to(device); model.load_state_dict(ck["model"]); model.eval()
+    config; a ValueError naming the file for anything else (`check_checkpoint`), a config this
+    version cannot load, or weights that do not fit it (`check_weights`)."""
+    ck = load_checkpoint(checkpoint, device); check_checkpoint(ck, checkpoint)
+    try: cfg = from_dict(Config, ck["config"])
+    except ValueError as e: raise ValueError(f"{checkpoint}: its config: {e}") from None
+    model = DualStreamMamba(cfg.model).to(device); check_weights(model, ck["model"], checkpoint)
+    model.load_state_dict(ck["model"]); model.eval()
     return model, cfg
+
+# %% ../nbs/03a_inference.ipynb #c7a1e022
+def check_weights(model:torch.nn.Module, weights:dict, path):
+    """Raise a one-line ValueError naming `path` and the first parameters of `weights` that are
+    missing from, extra to, or shaped unlike those of `model`."""
+    want = {k: list(v.shape) for k, v in model.state_dict().items()}
+    got = {k: list(v.shape) for k, v in weights.items() if isinstance(v, torch.Tensor)}
+    bad = ([f"{k} {got[k]} (model {s})" for k, s in want.items() if k in got and got[k] != s]
+           + [f"{k} missing" for k in want if k not in got]
+           + [f"{k} not in the model" for k in weights if k not in want])
+    if bad:
+        raise ValueError(f"{path}: its weights do not fit the model of its own config, {len(bad)} "
+                         f"differ: {'; '.join(bad[:3])}{'; ...' if len(bad) > 3 else ''}")
 
 # %% ../nbs/03a_inference.ipynb #de060231
 def resolve_device(name:str) -> torch.device:
@@ -335,6 +422,26 @@ def detect_events(trace:np.ndarray, # 1 Hz probabilities (NaN: no output)
         # float steps of the split can land exactly on the end
         if s < e: out.append((float(s), float(e)))
     return out
+
+# %% ../nbs/03a_inference.ipynb #c7a1e023
+def load_postprocessing(path:Path|str) -> PostProcessing:
+    """The `PostProcessing` of JSON file `path` (the `postprocessing.json` beside a checkpoint); a
+    ValueError naming the file for bad JSON, an unknown key, a value that is not a number, or
+    parameters `PostProcessing` refuses."""
+    path = Path(path)
+    try: d = json.loads(path.read_text())
+    except ValueError as e: raise ValueError(f"{path}: not valid JSON ({e})") from None
+    known = [f.name for f in dataclasses.fields(PostProcessing)]
+    if not isinstance(d, dict):
+        raise ValueError(f"{path}: expected a JSON object with keys {', '.join(known)}")
+    unknown = [k for k in d if k not in known]
+    if unknown: raise ValueError(f"{path}: unknown key '{unknown[0]}' (known: {', '.join(known)})")
+    for k, v in d.items():
+        number = isinstance(v, (int, float)) and not isinstance(v, bool)
+        if not number and not (k == "low" and v is None):
+            raise ValueError(f"{path}: '{k}' must be a number, got {v!r}")
+    try: return PostProcessing(**d)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
 
 # %% ../nbs/03a_inference.ipynb #cdcc25bd
 def check_events(events:list, # `(start_s, stop_s)` pairs

@@ -9,7 +9,8 @@ from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
 from .edf_cache import (SPLITS, ENTRY_SUFFIXES, MASKED_LABEL, PrepParams, read_meta,
-                                  entry_paths, atomic_write, check_patients, patient_id, log)
+                                  entry_paths, open_entry, atomic_write, check_patients, patient_id,
+                                  log)
 
 # %% auto #0
 __all__ = ['CLASSES', 'CORPUS_FILES', 'window_starts', 'window_fractions', 'window_data', 'window_classes', 'Manifest',
@@ -120,7 +121,7 @@ def build_manifest(cache_dir:Path|str, # cache root written by `build_cache`
     w, st = params["window"], params["stride"]
     rec, start, frac, short = [], [], [], 0
     for i, m in enumerate(metas):
-        labels = np.load(entry_paths(cache_dir, split, m["rec_id"])["labels"], mmap_mode="r")
+        labels = open_entry(cache_dir, split, m["rec_id"])[1]  # checked whole, or named
         s = window_starts(len(labels), w, st)
         s = s[window_data(labels, s, w) > 0]  # a window wholly inside a gap has nothing to learn
         short += len(labels) < w

@@ -16,10 +16,11 @@ from .sampler import BalancedSeizureDataset, WindowDataset, PAD_LABEL
 from .model import DualStreamMamba, mamba_backend
 from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, auroc,
                                   resolve_device, resolve_precision, autocast, predict_windows,
-                                  traces_from_windows, score_recordings, fa_curve, best_at_fa)
+                                  traces_from_windows, score_recordings, fa_curve, best_at_fa,
+                                  check_checkpoint)
 
 # %% auto #0
-__all__ = ['RESUME_SAFE', 'focal_loss', 'param_groups', 'warmup_cosine', 'check_backends', 'config_changes', 'train']
+__all__ = ['RESUME_SAFE', 'RUN_FILES', 'focal_loss', 'param_groups', 'warmup_cosine', 'check_backends', 'config_changes', 'train']
 
 # %% ../nbs/04_train_modal.ipynb #801e3a19
 def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> torch.Tensor:
@@ -122,6 +123,8 @@ def config_changes(old:dict, new:dict, prefix:str="") -> dict[str, tuple]:
 def _check_resume(ck:dict, cfg:Config, data_hash:str, path:Path):
     """Raise unless the checkpoint at `path` was made on the same data and config (up to
     `RESUME_SAFE`)."""
+    try: check_checkpoint(ck, path, ("config", "data_hash", "model", "state"))
+    except ValueError as e: raise RuntimeError(str(e)) from None
     if ck["data_hash"] != data_hash:
         raise RuntimeError(f"{path}: trained on data {ck['data_hash']}, the manifests now give "
                            f"{data_hash}; resuming would mix datasets (start a new out_dir or "
@@ -196,6 +199,38 @@ def _dev_scalars(model, dev_ds, mdev, cfg:Config, device:torch.device, precision
                     "dev/threshold_at_10fa": at10[0] if at10 else float("nan")}
     return scalars
 
+# %% ../nbs/04_train_modal.ipynb #c7a1e031
+RUN_FILES = ("last.pt", "best.pt", "config.yaml", "metrics.jsonl") # each written by `atomic_write`
+
+def _remove_stale_temporaries(run_dir:Path) -> list[Path]:
+    """Delete the temporaries (`.last.pt.tmp<pid>`) that `atomic_write` leaves beside `RUN_FILES`
+    when killed mid-write, logging each; return them."""
+    gone = []
+    for name in RUN_FILES:
+        for p in sorted(run_dir.glob(f".{name}.tmp*")):
+            if not p.name[len(name) + 5:].isdigit(): continue
+            p.unlink(missing_ok=True); gone.append(p)
+            log("TRAIN", f"removed {p}, half-written by an interrupted run")
+    return gone
+
+def _repair_best(run_dir:Path, st:dict):
+    """Make `best.pt` hold epoch `st["best_epoch"]` (the state of `last.pt`): copy `last.pt` when it
+    holds that epoch's end; raise a RuntimeError saying what is lost when `best.pt` is missing,
+    unreadable or of another epoch otherwise."""
+    want, best = st.get("best_epoch"), run_dir / "best.pt"
+    if not want: return  # no best epoch yet, or a checkpoint that does not record it
+    try: has = load_checkpoint(best)["state"]["epoch"] if best.exists() else None
+    except (RuntimeError, KeyError, TypeError): has = "unreadable"
+    if has == want: return
+    what = {None: "is missing", "unreadable": "is unreadable"}.get(has, f"holds epoch {has}")
+    if st["epoch"] == want and st["step_in_epoch"] == 0:
+        atomic_write(best, lambda f: f.write((run_dir / "last.pt").read_bytes()))
+        log("TRAIN", f"{best} {what}: rewritten from last.pt, which holds epoch {want}, the best")
+        return
+    raise RuntimeError(f"{best} {what}, but last.pt records epoch {want} as the best; last.pt "
+                       f"holds epoch {st['epoch']} step {st['step_in_epoch']}, so epoch {want}'s "
+                       "weights are lost: evaluate last.pt, or train again in a new log.out_dir")
+
 # %% ../nbs/04_train_modal.ipynb #c40a1ab1
 def train(cfg:Config, # validated config
           resume:bool=False, # continue from `out_dir/last.pt`
@@ -204,6 +239,7 @@ def train(cfg:Config, # validated config
     "Train per `cfg`; return a summary (`finished`, steps, best `select_metric`, paths)."
     t = cfg.train
     run_dir = Path(cfg.log.out_dir); run_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(run_dir)
     device = resolve_device(t.device); precision = resolve_precision(t.precision, device)
     torch.manual_seed(t.seed)
     # preflight: every split needed, manifests, gates, data hash
@@ -220,13 +256,14 @@ def train(cfg:Config, # validated config
                                               lambda s: warmup_cosine(s, t.warmup_steps, total))
     scaler = _make_scaler(precision, device)
     st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, best_auroc=-1.0, skipped=0,
-              nonfinite_run=0, epochs_since_best=0)
+              nonfinite_run=0, epochs_since_best=0, best_epoch=0)
     if resume:
         ck = load_checkpoint(run_dir / "last.pt", device)
         _check_resume(ck, cfg, data_hash, run_dir / "last.pt")
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["optimizer"])
         sched.load_state_dict(ck["scheduler"]); scaler.load_state_dict(ck["scaler"])
         _set_rng_state(ck["rng"]); st.update(ck["state"])
+        _repair_best(run_dir, st)
         _drop_metrics_after(run_dir / "metrics.jsonl", st["global_step"])
         log("TRAIN", f"resumed {run_dir / 'last.pt'} at epoch {st['epoch']} "
                      f"step {st['global_step']}")
@@ -300,13 +337,14 @@ def train(cfg:Config, # validated config
             score = scalars[t.select_metric]
             # ties go to the better dev AUROC
             improved = not math.isnan(score) and (score, va) > (st["best"], st["best_auroc"])
-            if improved: st["best"], st["best_auroc"], st["epochs_since_best"] = score, va, 0
+            if improved: st.update(best=score, best_auroc=va, epochs_since_best=0,
+                                   best_epoch=st["epoch"])
             else: st["epochs_since_best"] += 1
             _record(run_dir, tb, wb, st["global_step"], scalars)
             log("TRAIN", f"epoch {ep}: "
                          + ", ".join(f"{k} {v:.4f}" for k, v in scalars.items() if k != "epoch")
                          + (f" (best {t.select_metric})" if improved else ""))
-            checkpoint("last.pt")
+            checkpoint("last.pt")  # first: it records best_epoch, for `_repair_best` after a kill
             if improved: checkpoint("best.pt")
             if (t.early_stop_patience and st["epochs_since_best"] >= t.early_stop_patience
                 and st["epoch"] < t.epochs):

@@ -83,3 +83,8 @@ def test_cpu_train_smoke(capsys):
     out = capsys.readouterr().out
     assert "| demo before (baseline) |" in out and "| demo |" in out and "vs baseline" in out
     assert all(v > 0 for v in r.values())
+
+def test_long_recording_memory_smoke(capsys):
+    r = load("long_recording_memory").main(hours=(0.05, 0.1), unit_minutes=3)
+    assert "build-cache peak RSS" in capsys.readouterr().out
+    assert all(0 < b < 20 and 0 < p < 20 for b, p in r.values()), r

@@ -105,16 +105,20 @@ def test_build_cache_messages_name_what_failed(corpus, tmp_path):
     assert r.returncode == 1 and "no recording could be cached" in r.stderr and "annotation" not in r.stderr
     assert "truncated: header declares" in r.stderr and "(see failures.json)" in r.stdout
 
-def test_predict_keeps_inputs_that_share_a_file_name(corpus, tmp_path):
-    "`predict a/X.edf b/X.edf`: two outputs, at the inputs' paths relative to their common folder; a true clash is refused."
+def tiny_checkpoint(path):
+    "The checkpoint of an untrained tiny model: `predict` runs in seconds."
     import torch
-    from seizure_nb.edf_cache import read_annotations
     from seizure_nb.inference import load_config, config_dict, save_checkpoint
     from seizure_nb.model import DualStreamMamba
     tiny = load_config(**{"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4, "model.encoder_stride": 64,
                           "model.edge_pool": 4, "model.n_graph_layers": 1})
     torch.manual_seed(0)
-    ck = save_checkpoint(tmp_path / "run/best.pt", {"model": DualStreamMamba(tiny.model).state_dict(), "config": config_dict(tiny)})
+    return save_checkpoint(path, {"model": DualStreamMamba(tiny.model).state_dict(), "config": config_dict(tiny)})
+
+def test_predict_keeps_inputs_that_share_a_file_name(corpus, tmp_path):
+    "`predict a/X.edf b/X.edf`: two outputs, at the inputs' paths relative to their common folder; a true clash is refused."
+    from seizure_nb.edf_cache import read_annotations
+    ck = tiny_checkpoint(tmp_path / "run/best.pt")
     duration = lambda f: read_annotations(f)[0]["duration"]
     edfs = sorted(corpus.rglob("*.edf"))
     e1 = edfs[0]; e2 = next(e for e in edfs if duration(e.with_suffix(".csv_bi")) != duration(e1.with_suffix(".csv_bi")))
@@ -131,3 +135,15 @@ def test_predict_keeps_inputs_that_share_a_file_name(corpus, tmp_path):
     r = run("predict", "--checkpoint", ck, ins[0], tmp_path / "in/a/X.EDF", "--out", tmp_path / "pred2")
     assert r.returncode == 2 and f"{ins[0]} and {tmp_path / 'in/a/X.EDF'} would both be written to" in r.stderr
     assert not (tmp_path / "pred2").exists()
+
+def test_predict_refuses_to_overwrite_its_inputs_or_an_unwritable_out(corpus, tmp_path):
+    "`predict D/X.edf --out D` would replace the reference D/X.csv_bi; an --out that cannot be written is named, no EDF blamed."
+    ck, d = tiny_checkpoint(tmp_path / "run/best.pt"), tmp_path / "in"
+    src = sorted(corpus.rglob("*.edf"))[0]
+    d.mkdir(); (d / "X.edf").write_bytes(src.read_bytes()); (d / "X.csv_bi").write_bytes(src.with_suffix(".csv_bi").read_bytes())
+    r = run("predict", "--checkpoint", ck, d / "X.edf", "--out", d)
+    assert r.returncode == 2 and f"would overwrite {d / 'X.csv_bi'}" in r.stderr and "another output folder (--out)" in r.stderr, r.stderr[-2000:]
+    assert (d / "X.csv_bi").read_bytes() == src.with_suffix(".csv_bi").read_bytes()
+    (tmp_path / "file").write_text("not a folder")
+    r = run("predict", "--checkpoint", ck, d / "X.edf", "--out", tmp_path / "file/out")
+    assert r.returncode == 2 and f"{tmp_path / 'file/out'}: cannot write outputs there" in r.stderr and "X.edf" not in r.stderr, r.stderr[-2000:]

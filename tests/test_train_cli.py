@@ -131,3 +131,32 @@ def test_predict_stride_and_batch_size_options(demo, tmp_path):
     assert ev and ev[-1].stop == pytest.approx(float(hdr["duration"].split()[0]), abs=0.01)
     r = run("predict", "--checkpoint", out / "run/best.pt", edf, "--out", tmp_path / "pred2", "--stride", "90")
     assert r.returncode == 2 and "at most the window" in r.stderr
+
+def test_config_out_of_range_or_given_twice_is_named(demo, tmp_path):
+    "A value out of range (in the file or a `--set`) and a key given twice are errors naming the key, before any data work."
+    out, _ = demo
+    common = ["--config", "configs/local/smoke.yaml", "--set", f"data.cache_dir={out / 'cache'}", f"log.out_dir={tmp_path / 'run'}"]
+    r = run("train", *common, "train.batch_size=0")
+    assert r.returncode == 2 and "config key 'train.batch_size': must be >= 1, got 0" in r.stderr and "--set" in r.stderr, r.stderr[-2000:]
+    cfg = tmp_path / "bad.yaml"; cfg.write_text(f"data:\n  cache_dir: {tmp_path / 'none'}\ntrain:\n  lr: -0.1\n")
+    r = run("train", "--config", cfg)
+    assert r.returncode == 2 and f"{cfg}:4: config key 'train.lr': must be >= 0, got -0.1" in r.stderr, r.stderr[-2000:]
+    cfg.write_text(f"data:\n  cache_dir: {tmp_path / 'none'}\ntrain:\n  epochs: 1\n  epochs: 2\n")
+    r = run("train", "--config", cfg)
+    assert r.returncode == 2 and f"{cfg}: duplicate key 'train.epochs' on line 5 (first on line 4)" in r.stderr, r.stderr[-2000:]
+
+def test_predict_names_a_foreign_checkpoint_or_a_bad_postprocessing_file(demo, tmp_path):
+    "A bare state_dict, or a postprocessing.json with bad JSON or an unknown key: one line naming the file, no traceback."
+    out, _ = demo
+    import torch
+    edf = next((out / "tusz/edf/eval").rglob("*.edf"))
+    bare = tmp_path / "weights.pt"
+    torch.save(torch.load(out / "run/best.pt", weights_only=True)["model"], bare)
+    r = run("predict", "--checkpoint", bare, edf, "--out", tmp_path / "p1")
+    assert r.returncode == 2 and "weights.pt is not a seizure_nb checkpoint (no 'config'" in r.stderr, r.stderr[-2000:]
+    ck = tmp_path / "run/best.pt"; ck.parent.mkdir(); ck.write_bytes((out / "run/best.pt").read_bytes())
+    for text, msg in (('{"threshold": 0.5,', "postprocessing.json: not valid JSON"),
+                      ('{"treshold": 0.5}', "postprocessing.json: unknown key 'treshold'")):
+        (ck.parent / "postprocessing.json").write_text(text)
+        r = run("predict", "--checkpoint", ck, edf, "--out", tmp_path / "p2")
+        assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr, r.stderr[-2000:]
