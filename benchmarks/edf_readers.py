@@ -1,4 +1,4 @@
-"""EDF reading: our `read_eeg` (edfio) against MNE's `read_raw_edf` on the same files, and that both give the same samples.
+"""EDF reading: our `read_eeg` (block reader, edfio's conversion) against MNE's `read_raw_edf` on the same files, and that both give the same samples.
 
     python benchmarks/edf_readers.py                  # the synthetic corpus of `make demo` (28 files, 8,3,3 patients)
     python benchmarks/edf_readers.py --patients 1,1,0 # smoke run
