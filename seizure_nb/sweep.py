@@ -96,9 +96,11 @@ def load_sweep(path:Path|str) -> Sweep:
     "The sweep file at `path`, checked: known keys, distinct integer seeds, well-formed overrides."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such sweep file")
-    try: d = yaml.safe_load(path.read_text()) or {}
+    from seizure_nb.inference import UniqueKeyLoader  # a key given twice is refused, as in configs
+    try: d = yaml.load(path.read_text(), Loader=UniqueKeyLoader) or {}
     except yaml.YAMLError as e:
         raise ValueError(f"{path}: YAML syntax error ({getattr(e, 'problem', e)})") from None
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
     bad = lambda msg: ValueError(f"{path}: {msg}")
     if not isinstance(d, dict): raise bad("expected a mapping with keys " + ", ".join(SWEEP_KEYS))
     unknown = [k for k in d if k not in SWEEP_KEYS]
