@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_edf_cache.ipynb #47a900c1
 from __future__ import annotations
-import hashlib, json, logging, math, os, re, shutil, sys, time
+import hashlib, json, logging, math, os, re, shutil, sys, time, unicodedata
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -18,18 +18,18 @@ import seizure_nb
 
 # %% auto #0
 __all__ = ['logger', 'CHANNELS', 'ALIASES', 'FILL_NEIGHBOURS', 'MISSING_POLICIES', 'SEIZURE_TYPES', 'KNOWN_LABELS', 'CSV_COLUMNS',
-           'CALIBRATION_FIELDS', 'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'TCP_PAIRS', 'log',
-           'LogProgress', 'progress', 'atomic_write', 'write_json', 'write_npy', 'TUSZFormatError', 'clean_label',
-           'map_channels', 'fill_missing', 'Event', 'read_annotations', 'write_annotations', 'binary_events',
-           'seizure_intervals', 'first_sample_at', 'sample_labels', 'EdfLayout', 'check_edf_size', 'record_onsets',
-           'record_starts', 'check_calibration', 'digital_to_physical', 'EegFile', 'open_eeg', 'RawEEG', 'read_eeg',
-           'PrepParams', 'recorded_mask', 'prep_ratio', 'filter_blocks', 'prep_filter', 'robust_scale', 'normalise',
-           'preprocess', 'NpyColumns', 'preprocess_to_file', 'patient_id', 'Recording', 'entry_paths', 'file_sha256',
-           'source_identity', 'cache_recording', 'CacheWriteError', 'StaleCacheError', 'npy_problem', 'entry_problem',
-           'read_meta', 'open_entry', 'find_recordings', 'check_patients', 'entry_status', 'stale_entries',
-           'failure_entry', 'free_bytes', 'entry_bytes', 'check_free_space', 'build_cache', 'prune_cache',
-           'finish_build', 'corpus_identity', 'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne',
-           'tcp_bipolar', 'to_mne_tcp']
+           'CALIBRATION_FIELDS', 'CACHE_FORMAT', 'MASKED_LABEL', 'SPLITS', 'ENTRY_SUFFIXES', 'META_KEYS', 'TCP_PAIRS',
+           'log', 'LogProgress', 'progress', 'atomic_write', 'write_json', 'write_npy', 'TUSZFormatError',
+           'clean_label', 'map_channels', 'fill_missing', 'Event', 'read_annotations', 'unsafe_name',
+           'write_annotations', 'binary_events', 'seizure_intervals', 'first_sample_at', 'sample_labels', 'EdfLayout',
+           'check_edf_size', 'record_onsets', 'record_starts', 'check_calibration', 'digital_to_physical', 'EegFile',
+           'open_eeg', 'RawEEG', 'read_eeg', 'PrepParams', 'recorded_mask', 'prep_ratio', 'filter_blocks',
+           'prep_filter', 'robust_scale', 'normalise', 'preprocess', 'NpyColumns', 'preprocess_to_file', 'patient_id',
+           'Recording', 'entry_paths', 'file_sha256', 'source_identity', 'cache_recording', 'CacheWriteError',
+           'StaleCacheError', 'npy_problem', 'entry_problem', 'load_meta', 'check_entry', 'read_meta', 'open_entry',
+           'find_recordings', 'check_patients', 'entry_status', 'stale_entries', 'failure_entry', 'free_bytes',
+           'entry_bytes', 'check_free_space', 'build_cache', 'prune_cache', 'finish_build', 'corpus_identity',
+           'summarize_cache', 'format_summary', 'mne_name', 'to_mne', 'from_mne', 'tcp_bipolar', 'to_mne_tcp']
 
 # %% ../nbs/00_edf_cache.ipynb #a17409c9
 class _StdHandler(logging.StreamHandler):
@@ -260,6 +260,12 @@ def read_annotations(path:Path|str, # a `.csv_bi` or `.csv` file
     return header, events, warns
 
 # %% ../nbs/00_edf_cache.ipynb #0400ec06
+def unsafe_name(text:str) -> bool:
+    """True when `text` holds a character that ends a line for Python's `splitlines` or cannot be
+    written as UTF-8: a control (Cc: newline, tab, NEL), a line or paragraph separator (Zl, Zp) or
+    an undecodable byte (Cs, a surrogate from the file system)."""
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") for c in text)
+
 def write_annotations(path:Path|str, # destination `.csv_bi` or `.csv`
                       events:list[Event], # events in seconds
                       duration:float, # recording length, written in the header
@@ -268,7 +274,7 @@ def write_annotations(path:Path|str, # destination `.csv_bi` or `.csv`
     """Write `events` in TUSZ csv format with its `#` header. Raises `ValueError` for a `bname` or
     `montage_file` with a control character (a newline would split its header line)."""
     path, bname = Path(path), bname or Path(path).stem
-    if any(ord(c) < 32 or ord(c) == 127 for c in bname + montage_file):
+    if unsafe_name(bname + montage_file):
         raise ValueError(f"{path}: header value {bname!r} or {montage_file!r} has a control "
                          "character; it would break the one-line header")
     lines = ["# version = csv_v1.0.0", f"# bname = {bname}",
@@ -524,6 +530,8 @@ def open_eeg(path:Path|str, # an EDF or BDF file
     lay = check_edf_size(path)
     idx = map_channels(list(lay.labels), path, missing)
     check_calibration(path, lay, idx)
+    if empty := [f"{lay.labels[k]!r} ({c})" for c, k in idx.items() if lay.spr[k] < 1]:
+        raise TUSZFormatError(path, f"samples per data record is 0 for signal(s) {', '.join(empty)}")
     rates = {c: lay.spr[k] / lay.record_s for c, k in idx.items()}
     if len(set(rates.values())) != 1:
         raise TUSZFormatError(path, f"EEG channels have different sampling rates: {rates}")
@@ -860,12 +868,32 @@ def entry_problem(paths:dict, # `entry_paths` of the entry
                 return f"{paths[k].name} content changed since built"
     return ""
 
+META_KEYS = ("rec_id", "n_samples", "prep", "prep_hash", "format", "sources", "n_seizure_samples",
+             "built_at") # what the cache reads of an entry's metadata
+
+def load_meta(path:Path) -> dict:
+    "The metadata at `path`; `StaleCacheError` naming it when unreadable or without `META_KEYS`."
+    try: meta = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise StaleCacheError(f"{path}: unreadable metadata ({e}); rerun build-cache") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("prep"), dict) or any(
+            k not in meta for k in META_KEYS):
+        raise StaleCacheError(f"{path}: metadata without the keys {', '.join(META_KEYS)}; rerun "
+                              "build-cache")
+    return meta
+
+def check_entry(paths:dict, meta:dict):
+    "Raise `StaleCacheError` naming the folder and file when the entry's arrays are damaged."
+    if why := entry_problem(paths, meta):
+        raise StaleCacheError(f"{paths['data'].parent}: damaged cache entry: {why}; rerun "
+                              "build-cache to rebuild it")
+
 def read_meta(cache_dir:Path|str, split:str, rec_id:str,
               expected_hash:str|None=None, # `PrepParams.hash` the caller needs; None accepts any
              ) -> dict:
-    "Metadata of a cache entry, checked against `expected_hash`."
+    "Metadata of a cache entry (`load_meta`), checked against `expected_hash`."
     path = entry_paths(cache_dir, split, rec_id)["meta"]
-    meta = json.loads(path.read_text())
+    meta = load_meta(path)
     if (meta.get("format") != CACHE_FORMAT
         or (expected_hash and meta.get("prep_hash") != expected_hash)):
         raise StaleCacheError(f"{path}: built with prep_hash={meta.get('prep_hash')} "
@@ -878,9 +906,7 @@ def open_entry(cache_dir:Path|str, split:str, rec_id:str, expected_hash:str|None
     the file for an entry of other parameters or a damaged one (`entry_problem`)."""
     meta = read_meta(cache_dir, split, rec_id, expected_hash)
     paths = entry_paths(cache_dir, split, rec_id)
-    if why := entry_problem(paths, meta):
-        raise StaleCacheError(f"{paths['data'].parent}: damaged cache entry: {why}; rerun "
-                              "build-cache to rebuild it")
+    check_entry(paths, meta)
     return np.load(paths["data"], mmap_mode="r"), np.load(paths["labels"], mmap_mode="r"), meta
 
 # %% ../nbs/00_edf_cache.ipynb #dc0bead2
@@ -901,9 +927,9 @@ def _edf_files(root:Path) -> list[Path]:
         above[real] = d; dirs.sort()
         for f in files:
             if f.endswith(".edf"):
-                if any(ord(ch) < 32 or ord(ch) == 127 for ch in f):
-                    raise TUSZFormatError(Path(d) / f, f"file name {f!r} has a control character; "
-                                                       "rename the file")
+                if unsafe_name(f):
+                    raise TUSZFormatError(Path(d) / f, f"file name {f!r} has a control character "
+                                                       "or line separator; rename the file")
                 out.append(Path(d) / f)
     return sorted(out)
 
@@ -962,8 +988,8 @@ def entry_status(rec:Recording, cache_dir:Path|str, p:PrepParams,
     "`(meta, '')` when `rec`'s entry is current, else `(None, why)`."
     paths = entry_paths(cache_dir, rec.split, rec.rec_id)
     if not paths["meta"].exists(): return None, "new"
-    try: meta = json.loads(paths["meta"].read_text())
-    except ValueError: return None, "unreadable metadata"
+    try: meta = load_meta(paths["meta"])
+    except StaleCacheError: return None, "unreadable metadata"
     if meta.get("format") != CACHE_FORMAT: return None, "format changed"
     if meta.get("prep_hash") != p.hash: return None, "parameters changed"
     if not (paths["data"].exists() and paths["labels"].exists()): return None, "incomplete"

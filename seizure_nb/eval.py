@@ -4,13 +4,13 @@
 
 # %% ../nbs/05_eval.ipynb #0fe80439
 from __future__ import annotations
-import dataclasses, json, os, unicodedata
+import dataclasses, json, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from .edf_cache import (binary_events, write_annotations, write_json, atomic_write,
                                   sample_labels, open_entry, log, progress, recorded_mask,
-                                  MASKED_LABEL)
+                                  MASKED_LABEL, unsafe_name)
 from .inference import (PostProcessing, detect_events, stitch, overlap_score,
                                   score_recordings, auroc, average_precision, load_model,
                                   recording_traces, per_second_probs, THRESHOLDS, at_threshold,
@@ -529,7 +529,7 @@ def prediction_paths(edfs:list, # EDF paths as given
     for a, e in srcs.items():
         rel = a.relative_to(root)  # in the output's path and its `# bname` line
         # a newline would split the `# bname` line, a byte that is not UTF-8 cannot be written
-        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") for c in str(rel)):
+        if unsafe_name(str(rel)):
             raise ValueError(f"{str(a)!r}: a control character (newline, tab, ...) or a byte that is "
                              "not UTF-8 in the name would break the output file: rename it (nothing "
                              "was predicted)")

@@ -262,12 +262,17 @@ def load_model(checkpoint:Path|str, # a checkpoint written by `train`
 # %% ../nbs/03a_inference.ipynb #c7a1e022
 def check_weights(model:torch.nn.Module, weights:dict, path):
     """Raise a one-line ValueError naming `path` and the first parameters of `weights` that are
-    missing from, extra to, or shaped unlike those of `model`."""
+    missing from, extra to, or shaped unlike those of `model`, or hold NaN or infinite values."""
     want = {k: list(v.shape) for k, v in model.state_dict().items()}
     got = {k: list(v.shape) for k, v in weights.items() if isinstance(v, torch.Tensor)}
     bad = ([f"{k} {got[k]} (model {s})" for k, s in want.items() if k in got and got[k] != s]
            + [f"{k} missing" for k in want if k not in got]
            + [f"{k} not in the model" for k in weights if k not in want])
+    nonfinite = [k for k, v in weights.items() if isinstance(v, torch.Tensor)
+                 and v.is_floating_point() and not torch.isfinite(v).all()]
+    if nonfinite and not bad:
+        raise ValueError(f"{path}: NaN or infinite weights in {len(nonfinite)} parameter(s): "
+                         f"{', '.join(nonfinite[:3])}{', ...' if len(nonfinite) > 3 else ''}")
     if bad:
         raise ValueError(f"{path}: its weights do not fit the model of its own config, {len(bad)} "
                          f"differ: {'; '.join(bad[:3])}{'; ...' if len(bad) > 3 else ''}")

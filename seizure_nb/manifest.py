@@ -9,8 +9,8 @@ from dataclasses import dataclass, asdict, field
 from pathlib import Path
 import numpy as np
 from .edf_cache import (SPLITS, ENTRY_SUFFIXES, MASKED_LABEL, PrepParams, read_meta,
-                                  entry_paths, open_entry, atomic_write, check_patients, patient_id,
-                                  log)
+                                  entry_paths, open_entry, check_entry, atomic_write, check_patients,
+                                  patient_id, log)
 
 # %% auto #0
 __all__ = ['CLASSES', 'CORPUS_FILES', 'window_starts', 'window_fractions', 'window_data', 'window_classes', 'Manifest',
@@ -102,10 +102,11 @@ def split_entries(cache_dir:Path|str, split:str) -> list[str]:
     return sorted(p.name[:-len(suffix)] for p in (Path(cache_dir) / split).glob(f"*{suffix}"))
 
 def cache_fingerprint(cache_dir:Path|str, split:str, params:dict) -> tuple[list[dict], str]:
-    """Metadata of every entry of `split` (checked against `params['prep_hash']`) and a hash of them
-    and `params`."""
+    """Metadata of every entry of `split` (checked against `params['prep_hash']`, its arrays checked
+    whole by `check_entry`) and a hash of them and `params`."""
     metas = [read_meta(cache_dir, split, r, params["prep_hash"])
              for r in split_entries(cache_dir, split)]
+    for m in metas: check_entry(entry_paths(cache_dir, split, m["rec_id"]), m)  # arrays whole
     keys = [(m["rec_id"], m["prep_hash"], m["n_samples"], m["n_seizure_samples"], m["built_at"])
             for m in metas]
     return metas, hashlib.sha256(json.dumps([keys, params], sort_keys=True).encode()

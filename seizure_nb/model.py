@@ -611,7 +611,22 @@ class ModelConfig:
         if self.lpe_k > self.n_channels - 1:
             raise ValueError(f"model.lpe_k={self.lpe_k}: a {self.n_channels}-node graph has "
                              f"{self.n_channels - 1} non-trivial eigenvectors")
-        self._check_mamba_sizes()
+        self._check_ranges(); self._check_mamba_sizes()
+    def _check_ranges(self):
+        "Every size, count and weight in its range (NaN and infinities refused), naming the key."
+        for k, lo, hi in (("n_channels", 2, None), ("d_state", 1, None), ("edge_d_state", 1, None),
+                          ("encoder_stride", 1, None), ("encoder_layers", 0, None),
+                          ("edge_pool", 1, None), ("n_node_layers", 0, None),
+                          ("n_edge_layers", 0, None), ("n_graph_layers", 0, None),
+                          ("ssg_k", 1, None), ("graph_topk", 0, None), ("lpe_k", 1, None),
+                          ("dropout", 0, 1), ("ssg_alpha", 0, 1), ("graph_threshold", 0, 1),
+                          ("edge_clamp", 0, None), ("edge_init_std", 0, None)):
+            v = getattr(self, k)
+            if v is None: continue
+            if not (math.isfinite(v) and lo <= v and (hi is None or v <= hi)):
+                raise ValueError(f"config key 'model.{k}': must be "
+                                 + (f">= {lo}" if hi is None else f"between {lo} and {hi}")
+                                 + f", got {v!r}")
     def _check_mamba_sizes(self):
         """Sizes mamba-ssm's kernels and `Mamba2` accept, each error naming its config key (checked
         at load, before any data work)."""

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train_modal.ipynb #0011bc45
 from __future__ import annotations
-import json, math, os, time
+import json, math, os, re, time, uuid
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,7 +20,8 @@ from .inference import (Config, config_dict, save_checkpoint, load_checkpoint, a
                                   check_checkpoint)
 
 # %% auto #0
-__all__ = ['RESUME_SAFE', 'RUN_FILES', 'focal_loss', 'param_groups', 'warmup_cosine', 'check_backends', 'config_changes', 'train']
+__all__ = ['RESUME_SAFE', 'RUN_SUFFIXES', 'focal_loss', 'param_groups', 'warmup_cosine', 'check_backends', 'config_changes',
+           'train']
 
 # %% ../nbs/04_train_modal.ipynb #801e3a19
 def focal_loss(logits:torch.Tensor, targets:torch.Tensor, gamma:float=2.0) -> torch.Tensor:
@@ -200,29 +201,35 @@ def _dev_scalars(model, dev_ds, mdev, cfg:Config, device:torch.device, precision
     return scalars
 
 # %% ../nbs/04_train_modal.ipynb #c7a1e031
-RUN_FILES = ("last.pt", "best.pt", "config.yaml", "metrics.jsonl") # each written by `atomic_write`
+# the kinds of file `train` and `evaluate` write into a run folder, each by `atomic_write`
+RUN_SUFFIXES = (".pt", ".yaml", ".jsonl", ".json", ".md", ".png", ".csv_bi", ".csv")
 
 def _remove_stale_temporaries(run_dir:Path) -> list[Path]:
-    """Delete the temporaries (`.last.pt.tmp<pid>`) that `atomic_write` leaves beside `RUN_FILES`
-    when killed mid-write, logging each; return them."""
+    """Delete the temporaries (`.last.pt.tmp<pid>`, `eval/hyp/.X.csv_bi.tmp<pid>`) that
+    `atomic_write` leaves when killed mid-write, for files of `RUN_SUFFIXES` anywhere in the run
+    folder, logging each; return them. Other files are left alone."""
     gone = []
-    for name in RUN_FILES:
-        for p in sorted(run_dir.glob(f".{name}.tmp*")):
-            if not p.name[len(name) + 5:].isdigit(): continue
-            p.unlink(missing_ok=True); gone.append(p)
-            log("TRAIN", f"removed {p}, half-written by an interrupted run")
+    for p in sorted(run_dir.rglob(".*.tmp*")):
+        m = re.fullmatch(r"\.(.+)\.tmp\d+", p.name)
+        if not (m and p.is_file() and Path(m.group(1)).suffix in RUN_SUFFIXES): continue
+        p.unlink(missing_ok=True); gone.append(p)
+        log("TRAIN", f"removed {p}, half-written by an interrupted run")
     return gone
 
 def _repair_best(run_dir:Path, st:dict):
-    """Make `best.pt` hold epoch `st["best_epoch"]` (the state of `last.pt`): copy `last.pt` when it
-    holds that epoch's end; raise a RuntimeError saying what is lost when `best.pt` is missing,
-    unreadable or of another epoch otherwise."""
+    """Make `best.pt` hold epoch `st["best_epoch"]` of this run (`st`: the state of `last.pt`, whose
+    `run_id` a fresh run draws): copy `last.pt` when it holds that epoch's end; raise a
+    RuntimeError saying what is lost when `best.pt` is missing, unreadable, of another epoch or of
+    an earlier run in the same folder otherwise."""
     want, best = st.get("best_epoch"), run_dir / "best.pt"
     if not want: return  # no best epoch yet, or a checkpoint that does not record it
-    try: has = load_checkpoint(best)["state"]["epoch"] if best.exists() else None
-    except (RuntimeError, KeyError, TypeError): has = "unreadable"
+    try: bs = load_checkpoint(best)["state"] if best.exists() else None
+    except (RuntimeError, KeyError, TypeError): bs = "unreadable"
+    has = bs if bs in (None, "unreadable") else (
+        "another run" if bs.get("run_id") != st.get("run_id") else bs["epoch"])
     if has == want: return
-    what = {None: "is missing", "unreadable": "is unreadable"}.get(has, f"holds epoch {has}")
+    what = {None: "is missing", "unreadable": "is unreadable",
+            "another run": "is from another run"}.get(has, f"holds epoch {has}")
     if st["epoch"] == want and st["step_in_epoch"] == 0:
         atomic_write(best, lambda f: f.write((run_dir / "last.pt").read_bytes()))
         log("TRAIN", f"{best} {what}: rewritten from last.pt, which holds epoch {want}, the best")
@@ -256,7 +263,7 @@ def train(cfg:Config, # validated config
                                               lambda s: warmup_cosine(s, t.warmup_steps, total))
     scaler = _make_scaler(precision, device)
     st = dict(epoch=0, step_in_epoch=0, global_step=0, best=-1.0, best_auroc=-1.0, skipped=0,
-              nonfinite_run=0, epochs_since_best=0, best_epoch=0)
+              nonfinite_run=0, epochs_since_best=0, best_epoch=0, run_id=uuid.uuid4().hex)
     if resume:
         ck = load_checkpoint(run_dir / "last.pt", device)
         _check_resume(ck, cfg, data_hash, run_dir / "last.pt")
