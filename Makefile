@@ -17,6 +17,7 @@ $(VENV)/.installed: settings.ini setup.py
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -c "from seizure_nb.model import cpu_scan_kernel; print(cpu_scan_kernel()[1])"  # the compiled CPU scan, built once (~30 s)
 	touch $@
 
 demo: setup  ## synthetic TUSZ corpus -> cache -> manifests -> summary, under ./demo

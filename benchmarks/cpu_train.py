@@ -1,6 +1,7 @@
 """Training windows/s on CPU (issue 26): a real training step (forward, focal loss, backward, gradient clipping, AdamW)
 of the demo model, `small` and `v3` at 1 and 2 threads, each against the demo model as it was before issue 26 (Mamba-1,
-encoder stride 32) measured in the same run.
+encoder stride 32) measured in the same run. "demo, PyTorch SSD" is the demo model with its Mamba-2 layers on the
+chunked PyTorch SSD (`SEIZURE_MAMBA_FORCE_FALLBACK=1`) instead of the compiled CPU scan.
 
     python benchmarks/cpu_train.py                  # all models, 1 and 2 threads, 60 s windows, batch 8
     python benchmarks/cpu_train.py --profile        # also: the demo model's step, ops by self time (2 threads)
@@ -25,8 +26,10 @@ def models() -> dict:
     demo = load_config(ROOT / "configs/local/demo.yaml").model
     before = ModelConfig(d_model=16, d_edge=8, d_state=8, encoder_stride=32, edge_pool=8, n_graph_layers=1,
                          dropout=0.1)  # configs/local/demo.yaml at commit 4912acd
-    return {"demo before (baseline)": before, "demo": demo, "small": ModelConfig.from_preset("small"),
-            "v3": ModelConfig.from_preset("v3")}
+    return {"demo before (baseline)": before, "demo": demo, "demo, PyTorch SSD": demo,
+            "small": ModelConfig.from_preset("small"), "v3": ModelConfig.from_preset("v3")}
+
+PYTORCH_SSD = {"demo, PyTorch SSD"}  # run with SEIZURE_MAMBA_FORCE_FALLBACK=1
 
 def step_time(c:ModelConfig, threads:int, batch:int, window_s:float, steps:int, warmup:int) -> float:
     "Mean seconds of one training step after `warmup` steps, in this process at `threads` threads."
@@ -68,7 +71,9 @@ def main(threads=(1, 2), batch:int=8, # windows per step (`BATCH` overrides it p
                 out = subprocess.run([sys.executable, __file__, "--child", "--model", n, "--threads", str(th),
                                       "--batch", str(bs[n]), "--window-s", str(window_s), "--steps", str(steps),
                                       "--warmup", str(warmup)], capture_output=True, text=True,
-                                     env={**os.environ, "OMP_NUM_THREADS": str(th)}, check=True)
+                                     env={**os.environ, "OMP_NUM_THREADS": str(th),
+                                          **({"SEIZURE_MAMBA_FORCE_FALLBACK": "1"} if n in PYTORCH_SSD else {})},
+                                     check=True)
                 times[n, th].append(float(out.stdout.strip().splitlines()[-1]))
     res = {}
     print(f"training windows/s on CPU, {window_s:g} s windows, median of {rounds} rounds "
@@ -92,9 +97,10 @@ if __name__ == "__main__":
     ap.add_argument("--threads", type=int); ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--window-s", type=float, default=60.0); ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--steps", type=int, default=4); ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--models", nargs="+", help="names of models() to run (default: all)")
     a = ap.parse_args()
     if a.child: _child(a)
     elif a.quick: main(threads=(1,), batch=2, window_s=8.0, rounds=1, steps=1, warmup=1,
-                       names=["demo before (baseline)", "demo"], do_profile=a.profile)
+                       names=["demo before (baseline)", "demo", "demo, PyTorch SSD"], do_profile=a.profile)
     else: main(batch=a.batch, window_s=a.window_s, rounds=a.rounds, steps=a.steps, warmup=a.warmup,
-               do_profile=a.profile)
+               names=a.models, do_profile=a.profile)

@@ -4,7 +4,8 @@
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #c2317806
 from __future__ import annotations
-import contextlib, math, os, functools, typing
+import contextlib, hashlib, math, os, functools, sys, time, typing, warnings
+from pathlib import Path
 from dataclasses import dataclass, asdict, field
 import numpy as np
 import torch
@@ -14,11 +15,11 @@ from torch.utils.checkpoint import checkpoint
 from torch.autograd.function import once_differentiable
 
 # %% auto #0
-__all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'mamba_backend',
-           'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref',
-           'ssd_chunked', 'GatedRMSNorm', 'kernel_sequences', 'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer',
-           'SSGLayer', 'TemporalBlock', 'laplacian_pe', 'pair_index', 'DualStreamMamba', 'param_table',
-           'adjacency_over_time']
+__all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'cpu_scan_kernel',
+           'ssd_scan_cpu', 'mamba_backend', 'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba',
+           'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked', 'GatedRMSNorm', 'kernel_sequences', 'Mamba2',
+           'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock', 'laplacian_pe', 'pair_index',
+           'DualStreamMamba', 'param_table', 'adjacency_over_time']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
 def _fp32(t): # bf16/fp16 -> fp32, fp64 stays
@@ -188,6 +189,216 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
         y = _SelectiveScan.apply(*args, delta_softplus, chunk, block)
     return y.to(u.dtype)
 
+# %% ../nbs/03_dual_stream_mamba.ipynb #98f9b1d8
+# The compiled CPU scan (C++, built by `cpu_scan_kernel`): a state H (d_state x headdim, per batch element and head),
+# H_t = exp(dt_t A) H_{t-1} + B_t (dt_t x_t)^T and y_t = H_t^T C_t + D x_t, with dt_t = softplus(dt_t + dt_bias).
+_SCAN_CPP_FWD = r"""
+#include <torch/extension.h>
+#include <ATen/Parallel.h>
+#include <cmath>
+#include <vector>
+
+struct Str { int64_t b, l, h, p; };  // strides of (b, l, h[, p]) or (b, l, g, n), in elements
+static Str strides(const torch::Tensor& t) { return {t.stride(0), t.stride(1), t.stride(2), t.dim() > 3 ? t.stride(3) : 0}; }
+// softplus as torch computes it (beta 1, threshold 20), and its derivative
+template <typename T> static inline T softplus(T v) { return v > T(20) ? v : std::log1p(std::exp(v)); }
+template <typename T> static inline T dsoftplus(T v) { if (v > T(20)) return T(1); const T z = std::exp(v); return z / (z + T(1)); }
+
+template <typename T>
+static void scan_fwd(const torch::Tensor& X, const torch::Tensor& DT, const T* A, const torch::Tensor& Bm,
+                     const torch::Tensor& Cm, const T* D, const T* bias, bool sp, T* y) {
+  const int64_t b = X.size(0), L = X.size(1), h = X.size(2), p = X.size(3), g = Bm.size(2), n = Bm.size(3), r = h / g;
+  const Str sx = strides(X), sd = strides(DT), sb = strides(Bm), sc = strides(Cm);
+  const T *x = X.data_ptr<T>(), *dt = DT.data_ptr<T>(), *B = Bm.data_ptr<T>(), *C = Cm.data_ptr<T>();
+  at::parallel_for(0, b * h, 1, [&](int64_t s0, int64_t s1) {
+    std::vector<T> H(n * p), xs(p);
+    for (int64_t s = s0; s < s1; ++s) {
+      const int64_t bi = s / h, hi = s % h, gi = hi / r;
+      std::fill(H.begin(), H.end(), T(0));
+      for (int64_t t = 0; t < L; ++t) {
+        const T v = dt[bi * sd.b + t * sd.l + hi * sd.h] + bias[hi], d = sp ? softplus(v) : v, a = std::exp(d * A[hi]);
+        const T *xt = x + bi * sx.b + t * sx.l + hi * sx.h;
+        const T *Bt = B + bi * sb.b + t * sb.l + gi * sb.h, *Ct = C + bi * sc.b + t * sc.l + gi * sc.h;
+        T* yt = y + ((bi * L + t) * h + hi) * p;
+        for (int64_t i = 0; i < p; ++i) { xs[i] = xt[i * sx.p]; yt[i] = D[hi] * xs[i]; }
+        for (int64_t j = 0; j < n; ++j) {
+          const T bj = d * Bt[j * sb.p], cj = Ct[j * sc.p];
+          T* Hj = H.data() + j * p;
+          for (int64_t i = 0; i < p; ++i) { Hj[i] = a * Hj[i] + bj * xs[i]; yt[i] += cj * Hj[i]; }
+        }
+      }
+    }
+  });
+}
+"""
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #ba456ac2
+# Its backward pass: one thread per batch element (the heads of a group add into the same gB, gC); the states of a
+# sequence are recomputed forward, then G, the gradient of H_t, is carried back through exp(dt A).
+_SCAN_CPP_BWD = r"""
+template <typename T>
+static void scan_bwd(const torch::Tensor& X, const torch::Tensor& DT, const T* A, const torch::Tensor& Bm,
+                     const torch::Tensor& Cm, const T* D, const T* bias, bool sp, const T* gy,
+                     T* gx, T* gdt, T* gA, T* gD, T* gB, T* gC) {
+  const int64_t b = X.size(0), L = X.size(1), h = X.size(2), p = X.size(3), g = Bm.size(2), n = Bm.size(3), r = h / g;
+  const int64_t np = n * p;
+  const Str sx = strides(X), sd = strides(DT), sb = strides(Bm), sc = strides(Cm);
+  const T *x = X.data_ptr<T>(), *dt = DT.data_ptr<T>(), *B = Bm.data_ptr<T>(), *C = Cm.data_ptr<T>();
+  at::parallel_for(0, b, 1, [&](int64_t b0, int64_t b1) {
+    std::vector<T> Hs((L + 1) * np), G(np), xs(p), gu(p);
+    for (int64_t bi = b0; bi < b1; ++bi) for (int64_t hi = 0; hi < h; ++hi) {
+      const int64_t gi = hi / r;
+      std::fill(Hs.begin(), Hs.begin() + np, T(0));  // Hs[t + 1] holds H_t
+      for (int64_t t = 0; t < L; ++t) {
+        const T v = dt[bi * sd.b + t * sd.l + hi * sd.h] + bias[hi], d = sp ? softplus(v) : v, a = std::exp(d * A[hi]);
+        const T *xt = x + bi * sx.b + t * sx.l + hi * sx.h, *Bt = B + bi * sb.b + t * sb.l + gi * sb.h;
+        const T* Hp = Hs.data() + t * np; T* Hn = Hs.data() + (t + 1) * np;
+        for (int64_t i = 0; i < p; ++i) xs[i] = xt[i * sx.p];
+        for (int64_t j = 0; j < n; ++j) {
+          const T bj = d * Bt[j * sb.p];
+          for (int64_t i = 0; i < p; ++i) Hn[j * p + i] = a * Hp[j * p + i] + bj * xs[i];
+        }
+      }
+      std::fill(G.begin(), G.end(), T(0));
+      T gAs = 0, gDs = 0;
+      for (int64_t t = L - 1; t >= 0; --t) {
+        const int64_t o = (bi * L + t) * h + hi;
+        const T v = dt[bi * sd.b + t * sd.l + hi * sd.h] + bias[hi], d = sp ? softplus(v) : v, a = std::exp(d * A[hi]);
+        const T *xt = x + bi * sx.b + t * sx.l + hi * sx.h, *gyt = gy + o * p;
+        const T *Bt = B + bi * sb.b + t * sb.l + gi * sb.h, *Ct = C + bi * sc.b + t * sc.l + gi * sc.h;
+        T *gBt = gB + ((bi * L + t) * g + gi) * n, *gCt = gC + ((bi * L + t) * g + gi) * n;
+        const T *Ht = Hs.data() + (t + 1) * np, *Hp = Hs.data() + t * np;
+        T ga = 0, gd = 0;
+        for (int64_t i = 0; i < p; ++i) { xs[i] = xt[i * sx.p]; gu[i] = 0; gDs += gyt[i] * xs[i]; }
+        for (int64_t j = 0; j < n; ++j) {
+          const T bj = Bt[j * sb.p], cj = Ct[j * sc.p];
+          T sC = 0, sB = 0, sa = 0;
+          T* Gj = G.data() + j * p;
+          for (int64_t i = 0; i < p; ++i) {
+            sC += Ht[j * p + i] * gyt[i];
+            const T gji = Gj[i] + cj * gyt[i];  // the gradient of H_t
+            gu[i] += gji * bj; sB += gji * xs[i]; sa += gji * Hp[j * p + i];
+            Gj[i] = gji * a;                    // ... carried to H_{t-1}
+          }
+          gCt[j] += sC; gBt[j] += sB * d; ga += sa;
+        }
+        for (int64_t i = 0; i < p; ++i) { gx[o * p + i] = gu[i] * d + gyt[i] * D[hi]; gd += gu[i] * xs[i]; }
+        gd += ga * a * A[hi];
+        gAs += ga * a * d;
+        gdt[o] = sp ? gd * dsoftplus(v) : gd;
+      }
+      gA[bi * h + hi] = gAs; gD[bi * h + hi] = gDs;
+    }
+  });
+}
+"""
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #1213bebf
+# The two functions Python calls: inputs of one floating dtype on CPU; x (b, l, h, p), dt (b, l, h), A, D and
+# dt_bias (h,), B and C (b, l, g, n), any strides; returns y (b, l, h, p), and the gradients of all seven inputs.
+_SCAN_CPP_API = r"""
+static void check(const torch::Tensor& x, const torch::Tensor& dt, const torch::Tensor& A, const torch::Tensor& B,
+                  const torch::Tensor& C, const torch::Tensor& D, const torch::Tensor& bias) {
+  for (const auto& t : {x, dt, A, B, C, D, bias}) {
+    TORCH_CHECK(t.device().is_cpu() && t.scalar_type() == x.scalar_type(), "ssd_scan: CPU tensors of one dtype");
+  }
+  TORCH_CHECK(x.dim() == 4 && dt.dim() == 3 && B.dim() == 4 && C.sizes() == B.sizes(), "ssd_scan: shapes");
+  TORCH_CHECK(A.is_contiguous() && D.is_contiguous() && bias.is_contiguous(), "ssd_scan: A, D, dt_bias contiguous");
+  TORCH_CHECK(B.size(2) > 0 && x.size(2) % B.size(2) == 0, "ssd_scan: heads must split into groups");
+}
+
+torch::Tensor ssd_scan_fwd(torch::Tensor x, torch::Tensor dt, torch::Tensor A, torch::Tensor B, torch::Tensor C,
+                           torch::Tensor D, torch::Tensor bias, bool softplus) {
+  check(x, dt, A, B, C, D, bias);
+  auto y = torch::empty({x.size(0), x.size(1), x.size(2), x.size(3)}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "ssd_scan_fwd", [&] {
+    scan_fwd<scalar_t>(x, dt, A.data_ptr<scalar_t>(), B, C, D.data_ptr<scalar_t>(), bias.data_ptr<scalar_t>(),
+                       softplus, y.data_ptr<scalar_t>());
+  });
+  return y;
+}
+
+std::vector<torch::Tensor> ssd_scan_bwd(torch::Tensor x, torch::Tensor dt, torch::Tensor A, torch::Tensor B,
+                                        torch::Tensor C, torch::Tensor D, torch::Tensor bias, bool softplus,
+                                        torch::Tensor gy) {
+  check(x, dt, A, B, C, D, bias);
+  gy = gy.contiguous();
+  const auto b = x.size(0), L = x.size(1), h = x.size(2), g = B.size(2), n = B.size(3);
+  auto o = x.options();
+  auto gx = torch::empty({b, L, h, x.size(3)}, o), gdt = torch::empty({b, L, h}, o);
+  auto gB = torch::zeros({b, L, g, n}, o), gC = torch::zeros({b, L, g, n}, o);
+  auto gA = torch::empty({b, h}, o), gD = torch::empty({b, h}, o);
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "ssd_scan_bwd", [&] {
+    scan_bwd<scalar_t>(x, dt, A.data_ptr<scalar_t>(), B, C, D.data_ptr<scalar_t>(), bias.data_ptr<scalar_t>(),
+                       softplus, gy.data_ptr<scalar_t>(), gx.data_ptr<scalar_t>(), gdt.data_ptr<scalar_t>(),
+                       gA.data_ptr<scalar_t>(), gD.data_ptr<scalar_t>(), gB.data_ptr<scalar_t>(),
+                       gC.data_ptr<scalar_t>());
+  });
+  return {gx, gdt, gA.sum(0), gB, gC, gD.sum(0), gdt.sum({0, 1})};
+}
+"""
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #aa5e2fda
+_SCAN_CPP = _SCAN_CPP_FWD + _SCAN_CPP_BWD + _SCAN_CPP_API
+
+def _kernel_dir(name:str) -> Path:
+    "Build folder of extension `name`: under `TORCH_EXTENSIONS_DIR`, else `~/.cache/torch_extensions`."
+    root = os.environ.get("TORCH_EXTENSIONS_DIR") or Path.home() / ".cache" / "torch_extensions"
+    return Path(root) / name
+
+@functools.lru_cache(None)
+def cpu_scan_kernel() -> tuple[typing.Any, str]:
+    """`(module, how)`: the compiled CPU SSD scan (`ssd_scan_fwd`, `ssd_scan_bwd`), built on first use
+    with `torch.utils.cpp_extension.load_inline` and kept per source, torch and Python version; or
+    `(None, why)` where it cannot be built (no C++ compiler, no `ninja`), with a warning."""
+    key = hashlib.sha256(f"{_SCAN_CPP}|{torch.__version__}|{sys.version}".encode()).hexdigest()[:12]
+    name, how = f"seizure_nb_ssd_scan_{key}", "compiled CPU SSD scan (torch.utils.cpp_extension)"
+    d = _kernel_dir(name)
+    try:
+        from torch.utils.cpp_extension import load_inline
+        d.mkdir(parents=True, exist_ok=True)
+        lock = d / "lock"  # torch's build lock: one left by a build that was killed would block forever
+        if lock.exists() and time.time() - lock.stat().st_mtime > 600: lock.unlink(missing_ok=True)
+        if not (d / f"{name}.so").exists():
+            print(f"seizure_nb: building the {how} in {d} (once, about 30 s)", file=sys.stderr)
+        return load_inline(name, _SCAN_CPP, functions=["ssd_scan_fwd", "ssd_scan_bwd"],
+                           extra_cflags=["-O3"], build_directory=str(d)), how
+    except Exception as e:
+        why = (f"the {how} could not be built ({type(e).__name__}: "
+               f"{(str(e).strip().splitlines() or [''])[0][:200]})")
+        warnings.warn(f"seizure_nb: {why}; Mamba-2 layers on CPU run the PyTorch SSD (the same "
+                      "recurrence, slower). Install a C++ compiler and ninja, or set "
+                      "SEIZURE_MAMBA_FORCE_FALLBACK=1 to skip the build.")
+        return None, why
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #925f51be
+class _ScanFn(torch.autograd.Function):
+    "The compiled CPU scan, with its own backward pass; keeps only the inputs."
+    @staticmethod
+    def forward(ctx, x, dt, A, B, C, D, dt_bias, softplus):
+        ctx.save_for_backward(x, dt, A, B, C, D, dt_bias); ctx.softplus = softplus
+        return cpu_scan_kernel()[0].ssd_scan_fwd(x, dt, A, B, C, D, dt_bias, softplus)
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, gy):
+        return (*cpu_scan_kernel()[0].ssd_scan_bwd(*ctx.saved_tensors, ctx.softplus, gy), None)
+
+def ssd_scan_cpu(x, dt, A, B, C, chunk_size:int=0, D=None, dt_bias=None, dt_softplus:bool=False):
+    """The SSD recurrence of `ssd_ref` on CPU tensors by the compiled scan, with
+    `mamba_chunk_scan_combined`'s arguments (`chunk_size` is unused: the scan is sequential):
+    x (b, l, h, p), dt (b, l, h), A (h,), B and C (b, l, g, n), D and dt_bias (h,); output
+    (b, l, h, p) in x's dtype, computed in float32 (float64 stays). Raises if `cpu_scan_kernel`
+    could not build it."""
+    if cpu_scan_kernel()[0] is None: raise RuntimeError(cpu_scan_kernel()[1])
+    dtype, h = x.dtype, x.shape[2]
+    with torch.autocast("cpu", enabled=False):
+        x = _fp32(x)
+        dt, B, C = (t.to(x.dtype) for t in (dt, B, C))
+        A, D, dt_bias = (x.new_zeros(h) if t is None else t.to(x.dtype).contiguous()
+                         for t in (A, D, dt_bias))
+        y = _ScanFn.apply(x, dt, A, B, C, D, dt_bias, dt_softplus)
+    return y.to(dtype)
+
 # %% ../nbs/03_dual_stream_mamba.ipynb #3708a6ea
 @functools.lru_cache(None)
 def _import_kernel(module:str, name:str):
@@ -207,9 +418,13 @@ def _mamba2_kernels(): # Mamba-2 (Triton SSD)
 def mamba_backend(device:torch.device|str="cpu", # where the layer's tensors are
                   layer:str="mamba1", # `mamba1` (selective scan) or `mamba2` (SSD)
                  ) -> tuple[str, str]:
-    "`('mamba_ssm' | 'torch', reason)`: the scan a Mamba layer of type `layer` uses on `device`."
+    """`('mamba_ssm' | 'cpu_scan' | 'torch', reason)`: the scan a Mamba layer of type `layer` uses on
+    `device`."""
     if os.environ.get("SEIZURE_MAMBA_FORCE_FALLBACK", "0") == "1":
         return "torch", "forced by SEIZURE_MAMBA_FORCE_FALLBACK=1"
+    if torch.device(device).type == "cpu" and layer == "mamba2":
+        kernel, how = cpu_scan_kernel()
+        return ("cpu_scan" if kernel else "torch"), how
     if torch.device(device).type != "cuda":
         return "torch", f"tensors on {torch.device(device).type}; mamba-ssm kernels need CUDA"
     fn, info = (_mamba_kernels if layer == "mamba1" else _mamba2_kernels)()
@@ -549,9 +764,10 @@ class Mamba2(nn.Module):
         x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state,
                              self.ngroups * self.d_state], dim=-1)
         A = -torch.exp(self.A_log.float())
-        kernel = mamba_backend(u.device, "mamba2")[0] == "mamba_ssm"
+        backend = mamba_backend(u.device, "mamba2")[0]
         scan, n = ((_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y))
-                   if kernel else (ssd_chunked, Bsz))
+                   if backend == "mamba_ssm" else
+                   (ssd_scan_cpu if backend == "cpu_scan" else ssd_chunked, Bsz))
         args = (x.unflatten(-1, (self.nheads, self.headdim)), dt,
                 B.unflatten(-1, (self.ngroups, -1)), C.unflatten(-1, (self.ngroups, -1)))
         ys = [scan(*(t[i:i + n] for t in args[:2]), A, *(t[i:i + n] for t in args[2:]),

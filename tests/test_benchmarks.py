@@ -79,9 +79,10 @@ def test_predict_cpu_smoke(capsys):
 def test_cpu_train_smoke(capsys):
     "Issue 26's CPU training speed: the demo model now against the demo model before, one real training step each."
     r = load("cpu_train").main(threads=(1,), batch=2, window_s=8.0, rounds=1, steps=1, warmup=1,
-                               names=["demo before (baseline)", "demo"])
+                               names=["demo before (baseline)", "demo", "demo, PyTorch SSD"])
     out = capsys.readouterr().out
-    assert "| demo before (baseline) |" in out and "| demo |" in out and "vs baseline" in out
+    assert "| demo before (baseline) |" in out and "| demo |" in out and "| demo, PyTorch SSD |" in out
+    assert "vs baseline" in out
     assert all(v > 0 for v in r.values())
 
 def test_long_recording_memory_smoke(capsys):
