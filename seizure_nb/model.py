@@ -191,7 +191,9 @@ def selective_scan(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_sof
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #98f9b1d8
 # The compiled CPU scan (C++, built by `cpu_scan_kernel`): a state H (d_state x headdim, per batch element and head),
-# H_t = exp(dt_t A) H_{t-1} + B_t (dt_t x_t)^T and y_t = H_t^T C_t + D x_t, with dt_t = softplus(dt_t + dt_bias).
+# H_t = a_t H_{t-1} + B_t (d_t x_t)^T and y_t = H_t^T C_t + D x_t, given the step sizes d_t (after bias and softplus)
+# and decays a_t = exp(d_t A) of every step, which PyTorch computes (and differentiates) beforehand. The inner loops
+# run over contiguous local rows (`omp simd`), one sequence (batch element and head) per thread.
 _SCAN_CPP_FWD = r"""
 #include <torch/extension.h>
 #include <ATen/Parallel.h>
@@ -200,32 +202,41 @@ _SCAN_CPP_FWD = r"""
 
 struct Str { int64_t b, l, h, p; };  // strides of (b, l, h[, p]) or (b, l, g, n), in elements
 static Str strides(const torch::Tensor& t) { return {t.stride(0), t.stride(1), t.stride(2), t.dim() > 3 ? t.stride(3) : 0}; }
-// softplus as torch computes it (beta 1, threshold 20), and its derivative
-template <typename T> static inline T softplus(T v) { return v > T(20) ? v : std::log1p(std::exp(v)); }
-template <typename T> static inline T dsoftplus(T v) { if (v > T(20)) return T(1); const T z = std::exp(v); return z / (z + T(1)); }
+template <typename T> static inline void gather(T* __restrict__ out, const T* in, int64_t stride, int64_t k) {
+  for (int64_t i = 0; i < k; ++i) out[i] = in[i * stride];
+}
+
+// one step, H as n rows of p: H = a H + (d B) x^T; y = D x + H^T C
+template <typename T>
+static inline void step_fwd(T* __restrict__ H, const T* __restrict__ xs, const T* __restrict__ Bs,
+                            const T* __restrict__ Cs, T* __restrict__ y, T a, T d, T Dh, int64_t p, int64_t n) {
+  #pragma omp simd
+  for (int64_t i = 0; i < p; ++i) y[i] = Dh * xs[i];
+  for (int64_t j = 0; j < n; ++j) {
+    T* __restrict__ Hj = H + j * p;
+    const T bj = d * Bs[j], cj = Cs[j];
+    #pragma omp simd
+    for (int64_t i = 0; i < p; ++i) { Hj[i] = a * Hj[i] + bj * xs[i]; y[i] += cj * Hj[i]; }
+  }
+}
 
 template <typename T>
-static void scan_fwd(const torch::Tensor& X, const torch::Tensor& DT, const T* A, const torch::Tensor& Bm,
-                     const torch::Tensor& Cm, const T* D, const T* bias, bool sp, T* y) {
+static void scan_fwd(const torch::Tensor& X, const torch::Tensor& Dt, const torch::Tensor& At, const torch::Tensor& Bm,
+                     const torch::Tensor& Cm, const T* D, T* y) {
   const int64_t b = X.size(0), L = X.size(1), h = X.size(2), p = X.size(3), g = Bm.size(2), n = Bm.size(3), r = h / g;
-  const Str sx = strides(X), sd = strides(DT), sb = strides(Bm), sc = strides(Cm);
-  const T *x = X.data_ptr<T>(), *dt = DT.data_ptr<T>(), *B = Bm.data_ptr<T>(), *C = Cm.data_ptr<T>();
+  const Str sx = strides(X), sd = strides(Dt), sa = strides(At), sb = strides(Bm), sc = strides(Cm);
+  const T *x = X.data_ptr<T>(), *dt = Dt.data_ptr<T>(), *at = At.data_ptr<T>(), *B = Bm.data_ptr<T>(), *C = Cm.data_ptr<T>();
   at::parallel_for(0, b * h, 1, [&](int64_t s0, int64_t s1) {
-    std::vector<T> H(n * p), xs(p);
+    std::vector<T> H(n * p), xs(p), Bs(n), Cs(n);
     for (int64_t s = s0; s < s1; ++s) {
       const int64_t bi = s / h, hi = s % h, gi = hi / r;
       std::fill(H.begin(), H.end(), T(0));
       for (int64_t t = 0; t < L; ++t) {
-        const T v = dt[bi * sd.b + t * sd.l + hi * sd.h] + bias[hi], d = sp ? softplus(v) : v, a = std::exp(d * A[hi]);
-        const T *xt = x + bi * sx.b + t * sx.l + hi * sx.h;
-        const T *Bt = B + bi * sb.b + t * sb.l + gi * sb.h, *Ct = C + bi * sc.b + t * sc.l + gi * sc.h;
-        T* yt = y + ((bi * L + t) * h + hi) * p;
-        for (int64_t i = 0; i < p; ++i) { xs[i] = xt[i * sx.p]; yt[i] = D[hi] * xs[i]; }
-        for (int64_t j = 0; j < n; ++j) {
-          const T bj = d * Bt[j * sb.p], cj = Ct[j * sc.p];
-          T* Hj = H.data() + j * p;
-          for (int64_t i = 0; i < p; ++i) { Hj[i] = a * Hj[i] + bj * xs[i]; yt[i] += cj * Hj[i]; }
-        }
+        const T d = dt[bi * sd.b + t * sd.l + hi * sd.h], a = at[bi * sa.b + t * sa.l + hi * sa.h];
+        gather(xs.data(), x + bi * sx.b + t * sx.l + hi * sx.h, sx.p, p);
+        gather(Bs.data(), B + bi * sb.b + t * sb.l + gi * sb.h, sb.p, n);
+        gather(Cs.data(), C + bi * sc.b + t * sc.l + gi * sc.h, sc.p, n);
+        step_fwd(H.data(), xs.data(), Bs.data(), Cs.data(), y + ((bi * L + t) * h + hi) * p, a, d, D[hi], p, n);
       }
     }
   });
@@ -233,108 +244,122 @@ static void scan_fwd(const torch::Tensor& X, const torch::Tensor& DT, const T* A
 """
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #ba456ac2
-# Its backward pass: one thread per batch element (the heads of a group add into the same gB, gC); the states of a
-# sequence are recomputed forward, then G, the gradient of H_t, is carried back through exp(dt A).
+# Its backward pass: one thread per batch element (the heads of a group add into the same gB, gC). The states of a
+# sequence are recomputed forward (here as p rows of n), then G, the gradient of H_t, is carried back through a_t;
+# the gradients of d_t (through d_t x_t) and a_t go back to PyTorch, which owns their formulas.
 _SCAN_CPP_BWD = r"""
+// one step back: gu = G_t B (G_t = G + gy C^T), and the step's contributions to gC, gB (before the factor d), ga
 template <typename T>
-static void scan_bwd(const torch::Tensor& X, const torch::Tensor& DT, const T* A, const torch::Tensor& Bm,
-                     const torch::Tensor& Cm, const T* D, const T* bias, bool sp, const T* gy,
-                     T* gx, T* gdt, T* gA, T* gD, T* gB, T* gC) {
+static inline T step_bwd(T* __restrict__ G, const T* __restrict__ Ht, const T* __restrict__ Hp,
+                         const T* __restrict__ xs, const T* __restrict__ gyt, const T* __restrict__ Bs,
+                         const T* __restrict__ Cs, T* __restrict__ gu, T* __restrict__ gCs, T* __restrict__ gBs,
+                         T* __restrict__ gas, T a, int64_t p, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) { gCs[j] = 0; gBs[j] = 0; gas[j] = 0; }
+  for (int64_t i = 0; i < p; ++i) {
+    T* __restrict__ Gi = G + i * n;
+    const T* __restrict__ Hti = Ht + i * n;
+    const T* __restrict__ Hpi = Hp + i * n;
+    const T gyi = gyt[i], xi = xs[i];
+    T s = 0;
+    #pragma omp simd reduction(+:s)
+    for (int64_t j = 0; j < n; ++j) {
+      gCs[j] += Hti[j] * gyi;
+      const T gij = Gi[j] + gyi * Cs[j];  // the gradient of H_t ...
+      s += gij * Bs[j]; gBs[j] += gij * xi; gas[j] += gij * Hpi[j];
+      Gi[j] = gij * a;                    // ... carried to H_{t-1}
+    }
+    gu[i] = s;
+  }
+  T ga = 0;
+  for (int64_t j = 0; j < n; ++j) ga += gas[j];
+  return ga;
+}
+
+template <typename T>
+static void scan_bwd(const torch::Tensor& X, const torch::Tensor& Dt, const torch::Tensor& At, const torch::Tensor& Bm,
+                     const torch::Tensor& Cm, const T* D, const T* gy, T* gx, T* gd, T* ga, T* gD, T* gB, T* gC) {
   const int64_t b = X.size(0), L = X.size(1), h = X.size(2), p = X.size(3), g = Bm.size(2), n = Bm.size(3), r = h / g;
   const int64_t np = n * p;
-  const Str sx = strides(X), sd = strides(DT), sb = strides(Bm), sc = strides(Cm);
-  const T *x = X.data_ptr<T>(), *dt = DT.data_ptr<T>(), *B = Bm.data_ptr<T>(), *C = Cm.data_ptr<T>();
+  const Str sx = strides(X), sd = strides(Dt), sa = strides(At), sb = strides(Bm), sc = strides(Cm);
+  const T *x = X.data_ptr<T>(), *dt = Dt.data_ptr<T>(), *at = At.data_ptr<T>(), *B = Bm.data_ptr<T>(), *C = Cm.data_ptr<T>();
   at::parallel_for(0, b, 1, [&](int64_t b0, int64_t b1) {
-    std::vector<T> Hs((L + 1) * np), G(np), xs(p), gu(p);
+    std::vector<T> Hs((L + 1) * np), G(np), xs(p), Bs(n), Cs(n), gu(p), gCs(n), gBs(n), gas(n);
     for (int64_t bi = b0; bi < b1; ++bi) for (int64_t hi = 0; hi < h; ++hi) {
       const int64_t gi = hi / r;
       std::fill(Hs.begin(), Hs.begin() + np, T(0));  // Hs[t + 1] holds H_t
       for (int64_t t = 0; t < L; ++t) {
-        const T v = dt[bi * sd.b + t * sd.l + hi * sd.h] + bias[hi], d = sp ? softplus(v) : v, a = std::exp(d * A[hi]);
-        const T *xt = x + bi * sx.b + t * sx.l + hi * sx.h, *Bt = B + bi * sb.b + t * sb.l + gi * sb.h;
-        const T* Hp = Hs.data() + t * np; T* Hn = Hs.data() + (t + 1) * np;
-        for (int64_t i = 0; i < p; ++i) xs[i] = xt[i * sx.p];
-        for (int64_t j = 0; j < n; ++j) {
-          const T bj = d * Bt[j * sb.p];
-          for (int64_t i = 0; i < p; ++i) Hn[j * p + i] = a * Hp[j * p + i] + bj * xs[i];
+        const T d = dt[bi * sd.b + t * sd.l + hi * sd.h], a = at[bi * sa.b + t * sa.l + hi * sa.h];
+        gather(xs.data(), x + bi * sx.b + t * sx.l + hi * sx.h, sx.p, p);
+        gather(Bs.data(), B + bi * sb.b + t * sb.l + gi * sb.h, sb.p, n);
+        const T* __restrict__ Hp = Hs.data() + t * np; T* __restrict__ Hn = Hs.data() + (t + 1) * np;
+        for (int64_t i = 0; i < p; ++i) {
+          const T u = d * xs[i];
+          #pragma omp simd
+          for (int64_t j = 0; j < n; ++j) Hn[i * n + j] = a * Hp[i * n + j] + u * Bs[j];
         }
       }
       std::fill(G.begin(), G.end(), T(0));
-      T gAs = 0, gDs = 0;
+      T gDs = 0;
       for (int64_t t = L - 1; t >= 0; --t) {
         const int64_t o = (bi * L + t) * h + hi;
-        const T v = dt[bi * sd.b + t * sd.l + hi * sd.h] + bias[hi], d = sp ? softplus(v) : v, a = std::exp(d * A[hi]);
-        const T *xt = x + bi * sx.b + t * sx.l + hi * sx.h, *gyt = gy + o * p;
-        const T *Bt = B + bi * sb.b + t * sb.l + gi * sb.h, *Ct = C + bi * sc.b + t * sc.l + gi * sc.h;
+        const T d = dt[bi * sd.b + t * sd.l + hi * sd.h], a = at[bi * sa.b + t * sa.l + hi * sa.h];
+        gather(xs.data(), x + bi * sx.b + t * sx.l + hi * sx.h, sx.p, p);
+        gather(Bs.data(), B + bi * sb.b + t * sb.l + gi * sb.h, sb.p, n);
+        gather(Cs.data(), C + bi * sc.b + t * sc.l + gi * sc.h, sc.p, n);
+        const T* gyt = gy + o * p;
+        ga[o] = step_bwd(G.data(), Hs.data() + (t + 1) * np, Hs.data() + t * np, xs.data(), gyt, Bs.data(),
+                              Cs.data(), gu.data(), gCs.data(), gBs.data(), gas.data(), a, p, n);
         T *gBt = gB + ((bi * L + t) * g + gi) * n, *gCt = gC + ((bi * L + t) * g + gi) * n;
-        const T *Ht = Hs.data() + (t + 1) * np, *Hp = Hs.data() + t * np;
-        T ga = 0, gd = 0;
-        for (int64_t i = 0; i < p; ++i) { xs[i] = xt[i * sx.p]; gu[i] = 0; gDs += gyt[i] * xs[i]; }
-        for (int64_t j = 0; j < n; ++j) {
-          const T bj = Bt[j * sb.p], cj = Ct[j * sc.p];
-          T sC = 0, sB = 0, sa = 0;
-          T* Gj = G.data() + j * p;
-          for (int64_t i = 0; i < p; ++i) {
-            sC += Ht[j * p + i] * gyt[i];
-            const T gji = Gj[i] + cj * gyt[i];  // the gradient of H_t
-            gu[i] += gji * bj; sB += gji * xs[i]; sa += gji * Hp[j * p + i];
-            Gj[i] = gji * a;                    // ... carried to H_{t-1}
-          }
-          gCt[j] += sC; gBt[j] += sB * d; ga += sa;
-        }
-        for (int64_t i = 0; i < p; ++i) { gx[o * p + i] = gu[i] * d + gyt[i] * D[hi]; gd += gu[i] * xs[i]; }
-        gd += ga * a * A[hi];
-        gAs += ga * a * d;
-        gdt[o] = sp ? gd * dsoftplus(v) : gd;
+        for (int64_t j = 0; j < n; ++j) { gCt[j] += gCs[j]; gBt[j] += gBs[j] * d; }
+        T gdo = 0;
+        for (int64_t i = 0; i < p; ++i) { gx[o * p + i] = gu[i] * d + gyt[i] * D[hi]; gdo += gu[i] * xs[i]; gDs += gyt[i] * xs[i]; }
+        gd[o] = gdo;
       }
-      gA[bi * h + hi] = gAs; gD[bi * h + hi] = gDs;
+      gD[bi * h + hi] = gDs;
     }
   });
 }
 """
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #1213bebf
-# The two functions Python calls: inputs of one floating dtype on CPU; x (b, l, h, p), dt (b, l, h), A, D and
-# dt_bias (h,), B and C (b, l, g, n), any strides; returns y (b, l, h, p), and the gradients of all seven inputs.
+# The two functions Python calls: inputs of one floating dtype on CPU, any strides; x (b, l, h, p), d and a (b, l, h),
+# B and C (b, l, g, n), D (h,). Return y (b, l, h, p), and the gradients of x, d, a, B, C and D.
 _SCAN_CPP_API = r"""
-static void check(const torch::Tensor& x, const torch::Tensor& dt, const torch::Tensor& A, const torch::Tensor& B,
-                  const torch::Tensor& C, const torch::Tensor& D, const torch::Tensor& bias) {
-  for (const auto& t : {x, dt, A, B, C, D, bias}) {
+static void check(const torch::Tensor& x, const torch::Tensor& d, const torch::Tensor& a, const torch::Tensor& B,
+                  const torch::Tensor& C, const torch::Tensor& D) {
+  for (const auto& t : {x, d, a, B, C, D}) {
     TORCH_CHECK(t.device().is_cpu() && t.scalar_type() == x.scalar_type(), "ssd_scan: CPU tensors of one dtype");
   }
-  TORCH_CHECK(x.dim() == 4 && dt.dim() == 3 && B.dim() == 4 && C.sizes() == B.sizes(), "ssd_scan: shapes");
-  TORCH_CHECK(A.is_contiguous() && D.is_contiguous() && bias.is_contiguous(), "ssd_scan: A, D, dt_bias contiguous");
+  TORCH_CHECK(x.dim() == 4 && d.sizes() == a.sizes() && d.dim() == 3 && B.dim() == 4 && C.sizes() == B.sizes(),
+              "ssd_scan: shapes");
+  TORCH_CHECK(D.is_contiguous() && D.numel() == x.size(2), "ssd_scan: D (heads,)");
   TORCH_CHECK(B.size(2) > 0 && x.size(2) % B.size(2) == 0, "ssd_scan: heads must split into groups");
 }
 
-torch::Tensor ssd_scan_fwd(torch::Tensor x, torch::Tensor dt, torch::Tensor A, torch::Tensor B, torch::Tensor C,
-                           torch::Tensor D, torch::Tensor bias, bool softplus) {
-  check(x, dt, A, B, C, D, bias);
+torch::Tensor ssd_scan_fwd(torch::Tensor x, torch::Tensor d, torch::Tensor a, torch::Tensor B, torch::Tensor C,
+                           torch::Tensor D) {
+  check(x, d, a, B, C, D);
   auto y = torch::empty({x.size(0), x.size(1), x.size(2), x.size(3)}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "ssd_scan_fwd", [&] {
-    scan_fwd<scalar_t>(x, dt, A.data_ptr<scalar_t>(), B, C, D.data_ptr<scalar_t>(), bias.data_ptr<scalar_t>(),
-                       softplus, y.data_ptr<scalar_t>());
+    scan_fwd<scalar_t>(x, d, a, B, C, D.data_ptr<scalar_t>(), y.data_ptr<scalar_t>());
   });
   return y;
 }
 
-std::vector<torch::Tensor> ssd_scan_bwd(torch::Tensor x, torch::Tensor dt, torch::Tensor A, torch::Tensor B,
-                                        torch::Tensor C, torch::Tensor D, torch::Tensor bias, bool softplus,
-                                        torch::Tensor gy) {
-  check(x, dt, A, B, C, D, bias);
+std::vector<torch::Tensor> ssd_scan_bwd(torch::Tensor x, torch::Tensor d, torch::Tensor a, torch::Tensor B,
+                                        torch::Tensor C, torch::Tensor D, torch::Tensor gy) {
+  check(x, d, a, B, C, D);
   gy = gy.contiguous();
   const auto b = x.size(0), L = x.size(1), h = x.size(2), g = B.size(2), n = B.size(3);
   auto o = x.options();
-  auto gx = torch::empty({b, L, h, x.size(3)}, o), gdt = torch::empty({b, L, h}, o);
-  auto gB = torch::zeros({b, L, g, n}, o), gC = torch::zeros({b, L, g, n}, o);
-  auto gA = torch::empty({b, h}, o), gD = torch::empty({b, h}, o);
+  auto gx = torch::empty({b, L, h, x.size(3)}, o), gd = torch::empty({b, L, h}, o), ga = torch::empty({b, L, h}, o);
+  auto gB = torch::zeros({b, L, g, n}, o), gC = torch::zeros({b, L, g, n}, o), gD = torch::empty({b, h}, o);
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "ssd_scan_bwd", [&] {
-    scan_bwd<scalar_t>(x, dt, A.data_ptr<scalar_t>(), B, C, D.data_ptr<scalar_t>(), bias.data_ptr<scalar_t>(),
-                       softplus, gy.data_ptr<scalar_t>(), gx.data_ptr<scalar_t>(), gdt.data_ptr<scalar_t>(),
-                       gA.data_ptr<scalar_t>(), gD.data_ptr<scalar_t>(), gB.data_ptr<scalar_t>(),
-                       gC.data_ptr<scalar_t>());
+    scan_bwd<scalar_t>(x, d, a, B, C, D.data_ptr<scalar_t>(), gy.data_ptr<scalar_t>(), gx.data_ptr<scalar_t>(),
+                       gd.data_ptr<scalar_t>(), ga.data_ptr<scalar_t>(), gD.data_ptr<scalar_t>(),
+                       gB.data_ptr<scalar_t>(), gC.data_ptr<scalar_t>());
   });
-  return {gx, gdt, gA.sum(0), gB, gC, gD.sum(0), gdt.sum({0, 1})};
+  return {gx, gd, ga, gB, gC, gD.sum(0)};
 }
 """
 
@@ -351,7 +376,8 @@ def cpu_scan_kernel() -> tuple[typing.Any, str]:
     """`(module, how)`: the compiled CPU SSD scan (`ssd_scan_fwd`, `ssd_scan_bwd`), built on first use
     with `torch.utils.cpp_extension.load_inline` and kept per source, torch and Python version; or
     `(None, why)` where it cannot be built (no C++ compiler, no `ninja`), with a warning."""
-    key = hashlib.sha256(f"{_SCAN_CPP}|{torch.__version__}|{sys.version}".encode()).hexdigest()[:12]
+    versions = f"{_SCAN_CPP}|{torch.__version__}|{sys.version}|{sys.platform}"
+    key = hashlib.sha256(versions.encode()).hexdigest()[:12]
     name, how = f"seizure_nb_ssd_scan_{key}", "compiled CPU SSD scan (torch.utils.cpp_extension)"
     d = _kernel_dir(name)
     try:
@@ -361,8 +387,11 @@ def cpu_scan_kernel() -> tuple[typing.Any, str]:
         if lock.exists() and time.time() - lock.stat().st_mtime > 600: lock.unlink(missing_ok=True)
         if not (d / f"{name}.so").exists():
             print(f"seizure_nb: building the {how} in {d} (once, about 30 s)", file=sys.stderr)
+        # OpenMP runs ATen's parallel_for on torch's threads; without it (e.g. Apple clang) one thread
+        omp = ["-fopenmp"] if sys.platform.startswith("linux") else []
         return load_inline(name, _SCAN_CPP, functions=["ssd_scan_fwd", "ssd_scan_bwd"],
-                           extra_cflags=["-O3"], build_directory=str(d)), how
+                           extra_cflags=["-O3", "-fopenmp-simd", *omp], extra_ldflags=omp,
+                           build_directory=str(d)), how
     except Exception as e:
         why = (f"the {how} could not be built ({type(e).__name__}: "
                f"{(str(e).strip().splitlines() or [''])[0][:200]})")
@@ -375,28 +404,28 @@ def cpu_scan_kernel() -> tuple[typing.Any, str]:
 class _ScanFn(torch.autograd.Function):
     "The compiled CPU scan, with its own backward pass; keeps only the inputs."
     @staticmethod
-    def forward(ctx, x, dt, A, B, C, D, dt_bias, softplus):
-        ctx.save_for_backward(x, dt, A, B, C, D, dt_bias); ctx.softplus = softplus
-        return cpu_scan_kernel()[0].ssd_scan_fwd(x, dt, A, B, C, D, dt_bias, softplus)
+    def forward(ctx, x, d, a, B, C, D):
+        ctx.save_for_backward(x, d, a, B, C, D)
+        return cpu_scan_kernel()[0].ssd_scan_fwd(x, d, a, B, C, D)
     @staticmethod
     @once_differentiable
-    def backward(ctx, gy):
-        return (*cpu_scan_kernel()[0].ssd_scan_bwd(*ctx.saved_tensors, ctx.softplus, gy), None)
+    def backward(ctx, gy): return tuple(cpu_scan_kernel()[0].ssd_scan_bwd(*ctx.saved_tensors, gy))
 
 def ssd_scan_cpu(x, dt, A, B, C, chunk_size:int=0, D=None, dt_bias=None, dt_softplus:bool=False):
     """The SSD recurrence of `ssd_ref` on CPU tensors by the compiled scan, with
     `mamba_chunk_scan_combined`'s arguments (`chunk_size` is unused: the scan is sequential):
     x (b, l, h, p), dt (b, l, h), A (h,), B and C (b, l, g, n), D and dt_bias (h,); output
-    (b, l, h, p) in x's dtype, computed in float32 (float64 stays). Raises if `cpu_scan_kernel`
-    could not build it."""
+    (b, l, h, p) in x's dtype, computed in float32 (float64 stays). The step sizes and decays
+    `exp(dt A)` are computed here, by PyTorch; raises if `cpu_scan_kernel` could not build the scan."""
     if cpu_scan_kernel()[0] is None: raise RuntimeError(cpu_scan_kernel()[1])
-    dtype, h = x.dtype, x.shape[2]
+    dtype = x.dtype
     with torch.autocast("cpu", enabled=False):
         x = _fp32(x)
-        dt, B, C = (t.to(x.dtype) for t in (dt, B, C))
-        A, D, dt_bias = (x.new_zeros(h) if t is None else t.to(x.dtype).contiguous()
-                         for t in (A, D, dt_bias))
-        y = _ScanFn.apply(x, dt, A, B, C, D, dt_bias, dt_softplus)
+        dt, A, B, C = (t.to(x.dtype) for t in (dt, A, B, C))
+        if dt_bias is not None: dt = dt + dt_bias.to(x.dtype)
+        if dt_softplus: dt = F.softplus(dt)
+        D = x.new_zeros(x.shape[2]) if D is None else D.to(x.dtype).contiguous()
+        y = _ScanFn.apply(x, dt, torch.exp(dt * A), B, C, D)
     return y.to(dtype)
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #3708a6ea
