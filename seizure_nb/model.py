@@ -16,9 +16,9 @@ from torch.autograd.function import once_differentiable
 
 # %% auto #0
 __all__ = ['SSD_LIMITS', 'CUDA_GRID_Y', 'MODEL_PRESETS', 'selective_scan_ref', 'selective_scan', 'cpu_scan_kernel',
-           'ssd_scan_cpu', 'mamba_backend', 'force_fallback', 'doctor', 'causal_depthwise_conv', 'Mamba',
-           'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked', 'GatedRMSNorm', 'kernel_sequences', 'Mamba2',
-           'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock', 'laplacian_pe', 'pair_index',
+           'ssd_scan_cpu', 'conv_silu_cpu', 'mamba_backend', 'force_fallback', 'doctor', 'causal_depthwise_conv',
+           'Mamba', 'backend_parity', 'kernels_missing', 'ssd_ref', 'ssd_chunked', 'GatedRMSNorm', 'kernel_sequences',
+           'Mamba2', 'ModelConfig', 'BiMamba', 'GraphLayer', 'SSGLayer', 'TemporalBlock', 'laplacian_pe', 'pair_index',
            'DualStreamMamba', 'param_table', 'adjacency_over_time']
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #12c8c728
@@ -363,8 +363,98 @@ std::vector<torch::Tensor> ssd_scan_bwd(torch::Tensor x, torch::Tensor d, torch:
 }
 """
 
+# %% ../nbs/03_dual_stream_mamba.ipynb #85772608
+# The causal depthwise convolution of a Mamba-2 layer with its SiLU, time-major as the layer holds it: x (b, L, c) with
+# channels contiguous, weights as wt (K, c); y_t = silu(bias + sum_k wt_k x_{t-K+1+k}). The backward pass recomputes
+# the pre-activation, one batch element per thread; the weights' gradients are summed per thread, then across threads.
+_CONV_CPP = r"""
+template <typename T>
+static inline void conv_pre(const T* x, int64_t sxl, const T* __restrict__ wt, const T* __restrict__ bias,
+                            int64_t t, int64_t K, int64_t c, T* __restrict__ pre) {
+  #pragma omp simd
+  for (int64_t j = 0; j < c; ++j) pre[j] = bias[j];
+  for (int64_t k = 0; k < K; ++k) {
+    const int64_t ts = t - K + 1 + k;
+    if (ts < 0) continue;
+    const T* __restrict__ xs = x + ts * sxl;
+    const T* __restrict__ wk = wt + k * c;
+    #pragma omp simd
+    for (int64_t j = 0; j < c; ++j) pre[j] += wk[j] * xs[j];
+  }
+}
+
+template <typename T>
+static void conv_silu_fwd_impl(const torch::Tensor& X, const T* wt, const T* bias, int64_t K, T* y) {
+  const int64_t b = X.size(0), L = X.size(1), c = X.size(2), sxb = X.stride(0), sxl = X.stride(1);
+  const T* x = X.data_ptr<T>();
+  at::parallel_for(0, b, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t bi = b0; bi < b1; ++bi) for (int64_t t = 0; t < L; ++t) {
+      T* __restrict__ yt = y + (bi * L + t) * c;
+      conv_pre(x + bi * sxb, sxl, wt, bias, t, K, c, yt);
+      for (int64_t j = 0; j < c; ++j) yt[j] = yt[j] / (T(1) + std::exp(-yt[j]));
+    }
+  });
+}
+
+template <typename T>
+static void conv_silu_bwd_impl(const torch::Tensor& X, const T* wt, const T* bias, int64_t K, const T* gy, T* gx,
+                               T* gwp) {  // gwp: (threads, K + 1, c), the last row for the bias
+  const int64_t b = X.size(0), L = X.size(1), c = X.size(2), sxb = X.stride(0), sxl = X.stride(1);
+  const T* x = X.data_ptr<T>();
+  at::parallel_for(0, b, 1, [&](int64_t b0, int64_t b1) {
+    std::vector<T> g(c);
+    T* __restrict__ gw = gwp + at::get_thread_num() * (K + 1) * c;
+    for (int64_t bi = b0; bi < b1; ++bi) for (int64_t t = 0; t < L; ++t) {
+      const T* xb = x + bi * sxb;
+      const T* __restrict__ gyt = gy + (bi * L + t) * c;
+      conv_pre(xb, sxl, wt, bias, t, K, c, g.data());
+      for (int64_t j = 0; j < c; ++j) {  // silu'(v) = s (1 + v (1 - s))
+        const T v = g[j], s = T(1) / (T(1) + std::exp(-v));
+        g[j] = gyt[j] * s * (T(1) + v * (T(1) - s));
+      }
+      #pragma omp simd
+      for (int64_t j = 0; j < c; ++j) gw[K * c + j] += g[j];
+      for (int64_t k = 0; k < K; ++k) {
+        const int64_t ts = t - K + 1 + k;
+        if (ts < 0) continue;
+        const T* __restrict__ xs = xb + ts * sxl;
+        const T* __restrict__ wk = wt + k * c;
+        T* __restrict__ gxs = gx + (bi * L + ts) * c;
+        T* __restrict__ gwk = gw + k * c;
+        #pragma omp simd
+        for (int64_t j = 0; j < c; ++j) { gxs[j] += wk[j] * g[j]; gwk[j] += g[j] * xs[j]; }
+      }
+    }
+  });
+}
+
+torch::Tensor conv_silu_fwd(torch::Tensor x, torch::Tensor wt, torch::Tensor bias) {
+  TORCH_CHECK(x.dim() == 3 && x.stride(2) == 1 && wt.is_contiguous() && bias.is_contiguous() &&
+              wt.size(1) == x.size(2) && bias.numel() == x.size(2), "conv_silu: x (b, L, c), channels contiguous");
+  auto y = torch::empty({x.size(0), x.size(1), x.size(2)}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "conv_silu_fwd", [&] {
+    conv_silu_fwd_impl<scalar_t>(x, wt.data_ptr<scalar_t>(), bias.data_ptr<scalar_t>(), wt.size(0),
+                                 y.data_ptr<scalar_t>());
+  });
+  return y;
+}
+
+std::vector<torch::Tensor> conv_silu_bwd(torch::Tensor x, torch::Tensor wt, torch::Tensor bias, torch::Tensor gy) {
+  gy = gy.contiguous();
+  const int64_t K = wt.size(0), c = x.size(2);
+  auto gx = torch::zeros({x.size(0), x.size(1), c}, x.options());
+  auto gwp = torch::zeros({at::get_num_threads(), K + 1, c}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "conv_silu_bwd", [&] {
+    conv_silu_bwd_impl<scalar_t>(x, wt.data_ptr<scalar_t>(), bias.data_ptr<scalar_t>(), K, gy.data_ptr<scalar_t>(),
+                                 gx.data_ptr<scalar_t>(), gwp.data_ptr<scalar_t>());
+  });
+  auto gw = gwp.sum(0);
+  return {gx, gw.narrow(0, 0, K), gw[K]};
+}
+"""
+
 # %% ../nbs/03_dual_stream_mamba.ipynb #aa5e2fda
-_SCAN_CPP = _SCAN_CPP_FWD + _SCAN_CPP_BWD + _SCAN_CPP_API
+_SCAN_CPP = _SCAN_CPP_FWD + _SCAN_CPP_BWD + _SCAN_CPP_API + _CONV_CPP
 
 def _kernel_dir(name:str) -> Path:
     "Build folder of extension `name`: under `TORCH_EXTENSIONS_DIR`, else `~/.cache/torch_extensions`."
@@ -373,7 +463,8 @@ def _kernel_dir(name:str) -> Path:
 
 @functools.lru_cache(None)
 def cpu_scan_kernel() -> tuple[typing.Any, str]:
-    """`(module, how)`: the compiled CPU SSD scan (`ssd_scan_fwd`, `ssd_scan_bwd`), built on first use
+    """`(module, how)`: the compiled CPU SSD scan (`ssd_scan_fwd`, `ssd_scan_bwd`) and causal
+    convolution + SiLU (`conv_silu_fwd`, `conv_silu_bwd`) of Mamba-2 layers, built on first use
     with `torch.utils.cpp_extension.load_inline` and kept per source, torch and Python version; or
     `(None, why)` where it cannot be built (no C++ compiler, no `ninja`), with a warning."""
     versions = f"{_SCAN_CPP}|{torch.__version__}|{sys.version}|{sys.platform}"
@@ -389,7 +480,7 @@ def cpu_scan_kernel() -> tuple[typing.Any, str]:
             print(f"seizure_nb: building the {how} in {d} (once, about 30 s)", file=sys.stderr)
         # OpenMP runs ATen's parallel_for on torch's threads; without it (e.g. Apple clang) one thread
         omp = ["-fopenmp"] if sys.platform.startswith("linux") else []
-        return load_inline(name, _SCAN_CPP, functions=["ssd_scan_fwd", "ssd_scan_bwd"],
+        return load_inline(name, _SCAN_CPP, functions=["ssd_scan_fwd", "ssd_scan_bwd", "conv_silu_fwd", "conv_silu_bwd"],
                            extra_cflags=["-O3", "-fopenmp-simd", *omp], extra_ldflags=omp,
                            build_directory=str(d)), how
     except Exception as e:
@@ -426,6 +517,32 @@ def ssd_scan_cpu(x, dt, A, B, C, chunk_size:int=0, D=None, dt_bias=None, dt_soft
         if dt_softplus: dt = F.softplus(dt)
         D = x.new_zeros(x.shape[2]) if D is None else D.to(x.dtype).contiguous()
         y = _ScanFn.apply(x, dt, torch.exp(dt * A), B, C, D)
+    return y.to(dtype)
+
+# %% ../nbs/03_dual_stream_mamba.ipynb #1d339dfb
+class _ConvSiluFn(torch.autograd.Function):
+    "The compiled causal depthwise convolution + SiLU; keeps only its inputs."
+    @staticmethod
+    def forward(ctx, x, wt, bias):
+        ctx.save_for_backward(x, wt, bias)
+        return cpu_scan_kernel()[0].conv_silu_fwd(x, wt, bias)
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, gy): return tuple(cpu_scan_kernel()[0].conv_silu_bwd(*ctx.saved_tensors, gy))
+
+def conv_silu_cpu(x, # (B, L, D) time-major, on CPU
+                  weight, # (D, 1, K), as in `nn.Conv1d(D, D, K, groups=D)`
+                  bias, # (D,)
+                 ) -> torch.Tensor: # (B, L, D) in x's dtype
+    """`silu(causal_depthwise_conv(x, weight, bias, time_major=True))` by the compiled CPU kernel of
+    `cpu_scan_kernel` (float32, float64 stays); raises if it could not be built."""
+    if cpu_scan_kernel()[0] is None: raise RuntimeError(cpu_scan_kernel()[1])
+    dtype = x.dtype
+    with torch.autocast("cpu", enabled=False):
+        x = _fp32(x)
+        if x.stride(-1) != 1: x = x.contiguous()
+        wt = weight[:, 0].to(x.dtype).t().contiguous()  # (K, D)
+        y = _ConvSiluFn.apply(x, wt, bias.to(x.dtype).contiguous())
     return y.to(dtype)
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #3708a6ea
@@ -788,12 +905,13 @@ class Mamba2(nn.Module):
         Bsz, L, _ = u.shape
         z, xBC, dt = self.in_proj(u).split([self.d_inner, self.conv1d.in_channels,
                                             self.nheads], dim=-1)
-        xBC = F.silu(causal_depthwise_conv(xBC, self.conv1d.weight, self.conv1d.bias,
-                                           time_major=True))
+        backend = mamba_backend(u.device, "mamba2")[0]
+        xBC = (conv_silu_cpu(xBC, self.conv1d.weight, self.conv1d.bias) if backend == "cpu_scan" else
+               F.silu(causal_depthwise_conv(xBC, self.conv1d.weight, self.conv1d.bias,
+                                            time_major=True)))
         x, B, C = xBC.split([self.d_inner, self.ngroups * self.d_state,
                              self.ngroups * self.d_state], dim=-1)
         A = -torch.exp(self.A_log.float())
-        backend = mamba_backend(u.device, "mamba2")[0]
         scan, n = ((_mamba2_kernels()[0], kernel_sequences(L, self.chunk_size, CUDA_GRID_Y))
                    if backend == "mamba_ssm" else
                    (ssd_scan_cpu if backend == "cpu_scan" else ssd_chunked, Bsz))
