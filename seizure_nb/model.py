@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_dual_stream_mamba.ipynb #c2317806
 from __future__ import annotations
-import contextlib, hashlib, math, os, functools, sys, time, typing, warnings
+import contextlib, hashlib, math, os, functools, shutil, sys, time, typing, warnings
 from pathlib import Path
 from dataclasses import dataclass, asdict, field
 import numpy as np
@@ -473,6 +473,9 @@ def cpu_scan_kernel() -> tuple[typing.Any, str]:
     d = _kernel_dir(name)
     try:
         from torch.utils.cpp_extension import load_inline
+        if shutil.which("ninja") is None:  # the `ninja` wheel's, where its venv is not activated
+            import ninja
+            os.environ["PATH"] = os.pathsep.join([getattr(ninja, "BIN_DIR", ""), os.environ["PATH"]])
         d.mkdir(parents=True, exist_ok=True)
         lock = d / "lock"  # torch's build lock: one left by a build that was killed would block forever
         if lock.exists() and time.time() - lock.stat().st_mtime > 600: lock.unlink(missing_ok=True)

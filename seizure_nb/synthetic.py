@@ -554,6 +554,7 @@ def shuffle_labels(root:Path|str, # corpus root (TUSZ layout), changed in place
 LEARNING_CORPUS = dict(n_patients=(24, 8, 0), recordings_per_patient=2, duration=(300, 600), seed=5,
                        kind="realistic")  # `make_synthetic_corpus` arguments of the learning check
 LEARNING_RUN = {"model.d_model": 8, "model.d_edge": 4, "model.d_state": 4,
+                "model.node_layer": "mamba2", "model.edge_layer": "mamba2", "model.chunk": 16,
                 "model.encoder_stride": 64, "model.edge_pool": 4, "model.n_graph_layers": 1,
                 "data.window_s": 30.0, "data.stride_s": 10.0, "data.val_max_windows": 64,
                 "train.epochs": 6, "train.batch_size": 8, "train.lr": 0.005,
